@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'llm-server',
+  preset: '../../jest.preset.js',
+  rootDir: __dirname,
+};

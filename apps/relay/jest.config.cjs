@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'relay',
+  preset: '../../jest.preset.js',
+  rootDir: __dirname,
+};

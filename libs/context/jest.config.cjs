@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'context',
+  preset: '../../jest.preset.js',
+  rootDir: __dirname,
+};

@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'cron',
+  preset: '../../jest.preset.js',
+  rootDir: __dirname,
+};

@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'security-file',
+  preset: '../../jest.preset.js',
+  rootDir: __dirname,
+};
