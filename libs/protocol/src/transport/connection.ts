@@ -1,0 +1,584 @@
+/**
+ * The reliable part of a session, without any cryptography or sockets: packet numbers, ACK ranges,
+ * loss detection and probe timeouts (RFC 9002), NewReno congestion control, stream and connection
+ * flow control, and prioritised streams carrying length-prefixed messages.
+ *
+ * It is a pure state machine: the secure session feeds it decrypted payloads with `receivePacket`,
+ * asks it for payloads to encrypt with `buildPacket`, and calls `onTimeout` when `nextTimeout()` is due.
+ * Time is always an argument, so tests drive it without sleeping.
+ */
+import {
+  ACK_ELICITING_THRESHOLD,
+  CONNECTION_RECEIVE_WINDOW,
+  INITIAL_RTT_MS,
+  MAX_ACK_DELAY_MS,
+  MAX_ACK_RANGES,
+  MAX_PACKET_PAYLOAD,
+  MAX_PTO_BACKOFF,
+  MAX_RECEIVED_RANGES,
+  MAX_STREAMS,
+  PACKET_THRESHOLD,
+  STREAM_CLASS_COUNT,
+  STREAM_RECEIVE_WINDOW,
+  DATA_HEADER_SIZE,
+  AEAD_TAG_SIZE,
+} from './constants';
+import { NewReno, RttEstimator } from './congestion';
+import { AckRange, Frame, FrameError, decodeFrames, encodedFrameSize, streamFrameOverhead, writeFrame } from './frames';
+import { RangeSet } from './range-set';
+import { FlowControlError, RecvStream } from './recv-stream';
+import { SendStream } from './send-stream';
+
+export type ConnectionEvent =
+  | { kind: 'message'; streamId: number; data: Buffer }
+  | { kind: 'pathChallenge'; data: Buffer }
+  | { kind: 'pathResponse'; data: Buffer }
+  | { kind: 'rekey'; phase: 'init' | 'resp'; senderIndex: number; ephemeral: Buffer }
+  | { kind: 'rekeyAcked' }
+  | { kind: 'closed'; code: number; reason: string; byPeer: boolean };
+
+/** Close codes carried in CLOSE frames (docs/protocol.md). */
+export const CloseCode = {
+  NORMAL: 0,
+  IDLE_TIMEOUT: 1,
+  PROTOCOL_VIOLATION: 2,
+  REVOKED: 3,
+  SHUTDOWN: 4,
+  REPLACED: 5,
+} as const;
+
+interface StreamRange {
+  streamId: number;
+  offset: number;
+  length: number;
+}
+
+interface SentPacket {
+  pn: number;
+  timeSent: number;
+  /** Bytes on the wire (payload + header + tag), what congestion control counts. */
+  size: number;
+  ackEliciting: boolean;
+  streams: StreamRange[];
+  /** Frames to send again if this packet is lost (flow-control updates, REKEY). */
+  control: Frame[];
+}
+
+export interface ConnectionOptions {
+  initialRttMs?: number;
+  /** When false the application calls release() after it has finished with each message. */
+  autoRelease?: boolean;
+  streamWindow?: number;
+  connectionWindow?: number;
+  maxPayload?: number;
+}
+
+export interface ConnectionStats {
+  packetsSent: number;
+  packetsReceived: number;
+  packetsLost: number;
+  bytesSent: number;
+  bytesReceived: number;
+  rttMs: number;
+  cwnd: number;
+  bytesInFlight: number;
+}
+
+export class ReliableConnection {
+  readonly rtt: RttEstimator;
+  readonly cc = new NewReno();
+  private readonly maxPayload: number;
+  private readonly streamWindow: number;
+  private readonly connectionWindow: number;
+  private readonly autoRelease: boolean;
+
+  private nextPn = 0;
+  private readonly sent = new Map<number, SentPacket>();
+  private largestAcked = -1;
+  private timeOfLastAckEliciting = 0;
+  private lossTime: number | undefined;
+  private ptoCount = 0;
+  private probesDue = 0;
+
+  private readonly received = new RangeSet(MAX_RECEIVED_RANGES);
+  private largestReceived = -1;
+  private largestReceivedAt = 0;
+  private unackedEliciting = 0;
+  private ackDeadline: number | undefined;
+  private ackNow = false;
+
+  private readonly sendStreams = new Map<number, SendStream>();
+  private readonly recvStreams = new Map<number, RecvStream>();
+  /** Round-robin cursor per stream class so streams of the same class share fairly. */
+  private readonly rrCursor: number[] = new Array(STREAM_CLASS_COUNT).fill(-1);
+
+  private peerMaxData: number;
+  private freshBytesSent = 0;
+  private localMaxData: number;
+  private receivedHighest = 0;
+  private releasedTotal = 0;
+
+  private readonly controlQueue: Frame[] = [];
+  private closing: { code: number; reason: string } | undefined;
+  closed = false;
+  private readonly events: ConnectionEvent[] = [];
+  readonly stats = { packetsSent: 0, packetsReceived: 0, packetsLost: 0, bytesSent: 0, bytesReceived: 0 };
+
+  constructor(opts: ConnectionOptions = {}) {
+    this.rtt = new RttEstimator(opts.initialRttMs ?? INITIAL_RTT_MS);
+    this.maxPayload = opts.maxPayload ?? MAX_PACKET_PAYLOAD;
+    this.streamWindow = opts.streamWindow ?? STREAM_RECEIVE_WINDOW;
+    this.connectionWindow = opts.connectionWindow ?? CONNECTION_RECEIVE_WINDOW;
+    this.autoRelease = opts.autoRelease ?? true;
+    // Both sides start from the same windows (they are protocol constants), so no negotiation is needed.
+    this.peerMaxData = this.connectionWindow;
+    this.localMaxData = this.connectionWindow;
+  }
+
+  // ---------------------------------------------------------------- application side
+
+  /** Queues a whole message on a stream; it arrives complete, in order, exactly once. */
+  send(streamId: number, message: Uint8Array): void {
+    if (this.closed || this.closing) throw new Error('connection is closed');
+    this.sendStream(streamId).writeMessage(message);
+  }
+
+  /** Bytes queued on a stream and not yet acknowledged (for backpressure). */
+  buffered(streamId: number): number {
+    return this.sendStreams.get(streamId)?.buffered ?? 0;
+  }
+
+  /** Bytes queued on every stream and not yet acknowledged. */
+  totalBuffered(): number {
+    let n = 0;
+    for (const s of this.sendStreams.values()) n += s.buffered;
+    return n;
+  }
+
+  /** With autoRelease off: the application is done with `bytes` of message data on `streamId`. */
+  release(streamId: number, bytes: number): void {
+    const stream = this.recvStreams.get(streamId);
+    if (!stream) return;
+    stream.release(bytes + 4);
+    this.releasedTotal += bytes + 4;
+    this.queueWindowUpdates(stream);
+  }
+
+  /** Queues a frame the session layer owns (REKEY); it is retransmitted until acknowledged. */
+  queueControl(frame: Frame): void {
+    this.controlQueue.push(frame);
+  }
+
+  /** Starts a graceful close: the CLOSE frame goes out with the next packet. */
+  close(code: number, reason: string): void {
+    if (this.closed || this.closing) return;
+    this.closing = { code, reason };
+  }
+
+  /** Marks the connection dead without telling the peer (idle timeout, fatal error). */
+  abandon(code: number, reason: string, byPeer = false): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.events.push({ kind: 'closed', code, reason, byPeer });
+  }
+
+  drainEvents(): ConnectionEvent[] {
+    return this.events.splice(0, this.events.length);
+  }
+
+  // ---------------------------------------------------------------- receive path
+
+  /**
+   * Processes the plaintext of an authenticated packet. The caller has already rejected replays.
+   * A malformed payload from an authenticated peer closes the connection (it is a bug or an attack).
+   */
+  receivePacket(pn: number, payload: Buffer, now: number): void {
+    if (this.closed) return;
+    let frames: Frame[];
+    try {
+      frames = decodeFrames(payload);
+    } catch (err) {
+      this.failProtocol((err as FrameError).message);
+      return;
+    }
+    this.stats.packetsReceived++;
+    this.stats.bytesReceived += payload.length + DATA_HEADER_SIZE + AEAD_TAG_SIZE;
+    let ackEliciting = false;
+    try {
+      for (const frame of frames) {
+        if (frame.type !== 'ACK') ackEliciting = true;
+        this.onFrame(frame, now);
+        if (this.closed) return;
+      }
+    } catch (err) {
+      if (err instanceof FlowControlError || err instanceof FrameError) {
+        this.failProtocol(err.message);
+        return;
+      }
+      throw err;
+    }
+    const inOrder = pn === this.largestReceived + 1;
+    this.received.add(pn, pn + 1);
+    if (pn > this.largestReceived) {
+      this.largestReceived = pn;
+      this.largestReceivedAt = now;
+    }
+    if (!ackEliciting) return;
+    this.unackedEliciting++;
+    if (!inOrder || this.unackedEliciting >= ACK_ELICITING_THRESHOLD) this.ackNow = true;
+    else if (this.ackDeadline === undefined) this.ackDeadline = now + MAX_ACK_DELAY_MS;
+  }
+
+  private onFrame(frame: Frame, now: number): void {
+    switch (frame.type) {
+      case 'PING':
+        return;
+      case 'ACK':
+        this.onAck(frame.ranges, frame.ackDelayUs / 1000, now);
+        return;
+      case 'STREAM': {
+        const stream = this.recvStream(frame.streamId);
+        const { messages, grew } = stream.onData(frame.offset, frame.data);
+        this.receivedHighest += grew;
+        if (this.receivedHighest > this.localMaxData) throw new FlowControlError('connection flow-control limit exceeded');
+        for (const data of messages) {
+          this.events.push({ kind: 'message', streamId: frame.streamId, data });
+          if (this.autoRelease) {
+            stream.release(data.length + 4);
+            this.releasedTotal += data.length + 4;
+          }
+        }
+        if (this.autoRelease && messages.length) this.queueWindowUpdates(stream);
+        return;
+      }
+      case 'MAX_DATA':
+        this.peerMaxData = Math.max(this.peerMaxData, frame.max);
+        return;
+      case 'MAX_STREAM_DATA': {
+        const stream = this.sendStream(frame.streamId);
+        stream.peerMax = Math.max(stream.peerMax, frame.max);
+        return;
+      }
+      case 'PATH_CHALLENGE':
+        this.events.push({ kind: 'pathChallenge', data: frame.data });
+        return;
+      case 'PATH_RESPONSE':
+        this.events.push({ kind: 'pathResponse', data: frame.data });
+        return;
+      case 'CLOSE':
+        this.closed = true;
+        this.events.push({ kind: 'closed', code: frame.code, reason: frame.reason, byPeer: true });
+        return;
+      case 'REKEY':
+        this.events.push({ kind: 'rekey', phase: frame.phase, senderIndex: frame.senderIndex, ephemeral: frame.ephemeral });
+        return;
+    }
+  }
+
+  private failProtocol(reason: string): void {
+    this.closing = { code: CloseCode.PROTOCOL_VIOLATION, reason: `protocol violation: ${reason}` };
+  }
+
+  private queueWindowUpdates(stream: RecvStream): void {
+    const streamMax = stream.windowUpdate();
+    if (streamMax !== undefined) this.controlQueue.push({ type: 'MAX_STREAM_DATA', streamId: stream.id, max: streamMax });
+    const target = this.releasedTotal + this.connectionWindow;
+    if (target - this.localMaxData >= this.connectionWindow / 2) {
+      this.localMaxData = target;
+      this.controlQueue.push({ type: 'MAX_DATA', max: target });
+    }
+  }
+
+  private onAck(ranges: AckRange[], ackDelayMs: number, now: number): void {
+    const largest = ranges[0].largest;
+    if (largest >= this.nextPn) {
+      this.failProtocol('ACK for a packet never sent');
+      return;
+    }
+    const oldest = this.oldestOutstanding();
+    if (oldest === undefined) return;
+    const newlyAcked: SentPacket[] = [];
+    for (const range of ranges) {
+      if (range.largest < oldest) break;
+      for (let pn = range.largest; pn >= Math.max(range.smallest, oldest); pn--) {
+        const p = this.sent.get(pn);
+        if (p) newlyAcked.push(p);
+      }
+    }
+    if (newlyAcked.length === 0) return;
+    if (largest > this.largestAcked) this.largestAcked = largest;
+    const largestNewly = newlyAcked[0];
+    if (largestNewly.pn === largest && largestNewly.ackEliciting) {
+      this.rtt.update(now - largestNewly.timeSent, ackDelayMs);
+    }
+    for (const p of newlyAcked) {
+      this.sent.delete(p.pn);
+      this.cc.onAcked(p.size, p.timeSent);
+      for (const r of p.streams) this.sendStreams.get(r.streamId)?.onAcked(r.offset, r.length);
+      if (p.control.some((f) => f.type === 'REKEY')) this.events.push({ kind: 'rekeyAcked' });
+    }
+    this.detectLoss(now);
+    this.ptoCount = 0;
+    this.probesDue = 0;
+  }
+
+  private oldestOutstanding(): number | undefined {
+    const first = this.sent.keys().next();
+    return first.done ? undefined : first.value;
+  }
+
+  private detectLoss(now: number): void {
+    this.lossTime = undefined;
+    const lossDelay = this.rtt.lossDelay();
+    const lostBefore = now - lossDelay;
+    let largestLostSentAt = -Infinity;
+    for (const p of this.sent.values()) {
+      if (p.pn > this.largestAcked) break;
+      if (p.timeSent <= lostBefore || this.largestAcked >= p.pn + PACKET_THRESHOLD) {
+        this.sent.delete(p.pn);
+        this.onPacketLost(p);
+        largestLostSentAt = Math.max(largestLostSentAt, p.timeSent);
+      } else {
+        const when = p.timeSent + lossDelay;
+        this.lossTime = this.lossTime === undefined ? when : Math.min(this.lossTime, when);
+      }
+    }
+    if (largestLostSentAt > -Infinity) this.cc.onLoss(largestLostSentAt, now);
+  }
+
+  private onPacketLost(p: SentPacket): void {
+    this.stats.packetsLost++;
+    this.cc.onRemoved(p.size);
+    for (const r of p.streams) this.sendStreams.get(r.streamId)?.onLost(r.offset, r.length);
+    for (const f of p.control) this.controlQueue.push(this.refreshControl(f));
+  }
+
+  /** A flow-control update is re-sent with its newest value, not the stale one that was lost. */
+  private refreshControl(f: Frame): Frame {
+    if (f.type === 'MAX_DATA') return { type: 'MAX_DATA', max: this.localMaxData };
+    if (f.type === 'MAX_STREAM_DATA') {
+      const s = this.recvStreams.get(f.streamId);
+      return s ? { type: 'MAX_STREAM_DATA', streamId: f.streamId, max: s.advertisedMax } : f;
+    }
+    return f;
+  }
+
+  // ---------------------------------------------------------------- timers
+
+  /** When onTimeout must next be called (undefined: nothing pending). */
+  nextTimeout(): number | undefined {
+    let t: number | undefined = this.ackDeadline;
+    const recovery = this.recoveryTimer();
+    if (recovery !== undefined) t = t === undefined ? recovery : Math.min(t, recovery);
+    return t;
+  }
+
+  private recoveryTimer(): number | undefined {
+    if (this.lossTime !== undefined) return this.lossTime;
+    if (!this.hasAckElicitingInFlight()) return undefined;
+    const backoff = 2 ** Math.min(this.ptoCount, MAX_PTO_BACKOFF);
+    return this.timeOfLastAckEliciting + this.rtt.pto() * backoff;
+  }
+
+  /** Only ack-eliciting packets are tracked in `sent`, so any entry counts. */
+  private hasAckElicitingInFlight(): boolean {
+    return this.sent.size > 0;
+  }
+
+  onTimeout(now: number): void {
+    if (this.closed) return;
+    if (this.ackDeadline !== undefined && this.ackDeadline <= now) {
+      this.ackNow = true;
+      this.ackDeadline = undefined;
+    }
+    const recovery = this.recoveryTimer();
+    if (recovery === undefined || recovery > now) return;
+    if (this.lossTime !== undefined) {
+      this.detectLoss(now);
+      return;
+    }
+    // Probe timeout: send up to two ack-eliciting probes, re-sending the oldest outstanding data.
+    this.ptoCount++;
+    this.probesDue = 2;
+    const oldest = this.sent.values().next();
+    if (!oldest.done) {
+      for (const r of oldest.value.streams) this.sendStreams.get(r.streamId)?.onLost(r.offset, r.length);
+      for (const f of oldest.value.control) this.controlQueue.push(this.refreshControl(f));
+    }
+  }
+
+  /** Consecutive probe timeouts without an answer (the session uses it to notice a dead path). */
+  get probeTimeouts(): number {
+    return this.ptoCount;
+  }
+
+  // ---------------------------------------------------------------- send path
+
+  /** True when buildPacket would produce something right now. */
+  hasSomethingToSend(): boolean {
+    if (this.closed) return false;
+    if (this.ackNow || this.closing || this.probesDue > 0) return true;
+    if (this.cc.available < this.maxPayload / 2) return false;
+    if (this.controlQueue.length) return true;
+    const credit = this.peerMaxData - this.freshBytesSent;
+    for (const s of this.sendStreams.values()) if (s.wantsToSend(credit)) return true;
+    return false;
+  }
+
+  /**
+   * Builds the next packet payload, or null when nothing may be sent now. The caller encrypts it with
+   * packet number `pn` as the AEAD counter. `extra` frames (path validation) ride along untracked.
+   */
+  buildPacket(now: number, extra: Frame[] = []): { pn: number; payload: Buffer } | null {
+    if (this.closed) return null;
+    const frames: Frame[] = [...extra];
+    let room = this.maxPayload - frames.reduce((n, f) => n + encodedFrameSize(f), 0);
+    const ack = this.ackFrame(now);
+    const wantAck = ack && (this.ackNow || this.ackDeadline !== undefined);
+
+    if (this.closing) {
+      if (ack) frames.push(ack);
+      frames.push({ type: 'CLOSE', code: this.closing.code, reason: this.closing.reason });
+      const closing = this.closing;
+      this.closing = undefined;
+      const packet = this.finish(frames, [], [], false, now);
+      this.closed = true;
+      this.events.push({ kind: 'closed', code: closing.code, reason: closing.reason, byPeer: false });
+      return packet;
+    }
+
+    const probing = this.probesDue > 0;
+    const mayAddData = probing || this.cc.available >= Math.min(this.maxPayload, this.cc.window / 2);
+    if (ack && (wantAck || mayAddData)) {
+      frames.push(ack);
+      room -= encodedFrameSize(ack);
+    }
+    const control: Frame[] = [];
+    const streams: StreamRange[] = [];
+    if (mayAddData) {
+      while (this.controlQueue.length && encodedFrameSize(this.controlQueue[0]) <= room) {
+        const f = this.controlQueue.shift() as Frame;
+        frames.push(f);
+        control.push(f);
+        room -= encodedFrameSize(f);
+      }
+      this.fillStreams(frames, streams, room);
+    }
+    const ackEliciting = frames.some((f) => f.type !== 'ACK' && f.type !== 'PATH_RESPONSE' && f.type !== 'PATH_CHALLENGE') || extra.length > 0;
+    if (probing && !ackEliciting) frames.push({ type: 'PING' });
+    if (frames.length === 0) return null;
+    if (!wantAck && frames.every((f) => f.type === 'ACK')) return null;
+    const eliciting = frames.some((f) => f.type !== 'ACK');
+    if (probing && eliciting) this.probesDue--;
+    return this.finish(frames, streams, control, eliciting, now);
+  }
+
+  private finish(frames: Frame[], streams: StreamRange[], control: Frame[], ackEliciting: boolean, now: number) {
+    const size = frames.reduce((n, f) => n + encodedFrameSize(f), 0);
+    const payload = Buffer.allocUnsafe(size);
+    let o = 0;
+    for (const f of frames) o = writeFrame(payload, o, f);
+    const pn = this.nextPn++;
+    if (frames.some((f) => f.type === 'ACK')) {
+      this.ackNow = false;
+      this.ackDeadline = undefined;
+      this.unackedEliciting = 0;
+    }
+    const wireSize = size + DATA_HEADER_SIZE + AEAD_TAG_SIZE;
+    this.stats.packetsSent++;
+    this.stats.bytesSent += wireSize;
+    if (ackEliciting) {
+      this.sent.set(pn, { pn, timeSent: now, size: wireSize, ackEliciting, streams, control });
+      this.cc.onSent(wireSize);
+      this.timeOfLastAckEliciting = now;
+    }
+    return { pn, payload };
+  }
+
+  /** Strict priority by stream class (control, chat, file, bulk), round-robin within a class. */
+  private fillStreams(frames: Frame[], ranges: StreamRange[], room: number): void {
+    for (let cls = 0; cls < STREAM_CLASS_COUNT && room > 8; cls++) {
+      const ids = this.streamsOfClass(cls);
+      if (ids.length === 0) continue;
+      let start = ids.findIndex((id) => id > this.rrCursor[cls]);
+      if (start < 0) start = 0;
+      for (let k = 0; k < ids.length && room > 8; k++) {
+        const id = ids[(start + k) % ids.length];
+        const stream = this.sendStreams.get(id) as SendStream;
+        const credit = this.peerMaxData - this.freshBytesSent;
+        if (!stream.wantsToSend(credit)) continue;
+        const overhead = streamFrameOverhead(id, Number.MAX_SAFE_INTEGER, room);
+        const piece = stream.take(room - overhead, credit);
+        if (!piece) continue;
+        this.freshBytesSent += piece.fresh;
+        const frame: Frame = { type: 'STREAM', streamId: id, offset: piece.offset, data: piece.data };
+        frames.push(frame);
+        ranges.push({ streamId: id, offset: piece.offset, length: piece.data.length });
+        room -= encodedFrameSize(frame);
+        this.rrCursor[cls] = id;
+      }
+    }
+  }
+
+  private classIds: number[][] | undefined;
+
+  /** Stream ids of one priority class, ascending (cached; streams come and go rarely). */
+  private streamsOfClass(cls: number): number[] {
+    if (!this.classIds) {
+      this.classIds = Array.from({ length: STREAM_CLASS_COUNT }, () => []);
+      for (const id of this.sendStreams.keys()) this.classIds[id % STREAM_CLASS_COUNT].push(id);
+      for (const ids of this.classIds) ids.sort((a, b) => a - b);
+    }
+    return this.classIds[cls];
+  }
+
+  private ackFrame(now: number): Frame | undefined {
+    const list = this.received.list();
+    if (list.length === 0) return undefined;
+    const ranges: AckRange[] = [];
+    for (let i = list.length - 1; i >= 0 && ranges.length < MAX_ACK_RANGES; i--) {
+      ranges.push({ smallest: list[i].start, largest: list[i].end - 1 });
+    }
+    const delayUs = Math.max(0, Math.round((now - this.largestReceivedAt) * 1000));
+    return { type: 'ACK', ackDelayUs: delayUs, ranges };
+  }
+
+  private sendStream(id: number): SendStream {
+    let s = this.sendStreams.get(id);
+    if (!s) {
+      if (this.sendStreams.size >= MAX_STREAMS) throw new FlowControlError('too many streams');
+      s = new SendStream(id, this.streamWindow);
+      this.sendStreams.set(id, s);
+      this.classIds = undefined;
+    }
+    return s;
+  }
+
+  private recvStream(id: number): RecvStream {
+    let s = this.recvStreams.get(id);
+    if (!s) {
+      if (this.recvStreams.size >= MAX_STREAMS) throw new FlowControlError('too many streams');
+      s = new RecvStream(id, this.streamWindow);
+      this.recvStreams.set(id, s);
+    }
+    return s;
+  }
+
+  /** Forgets a stream's state once the application is done with it (the relay's per-client streams). */
+  dropStream(id: number): void {
+    const s = this.sendStreams.get(id);
+    if (s && s.buffered === 0) {
+      this.sendStreams.delete(id);
+      this.classIds = undefined;
+    }
+  }
+
+  snapshot(): ConnectionStats {
+    return {
+      ...this.stats,
+      rttMs: this.rtt.smoothed,
+      cwnd: this.cc.window,
+      bytesInFlight: this.cc.bytesInFlight,
+    };
+  }
+}
