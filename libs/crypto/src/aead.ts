@@ -1,0 +1,64 @@
+// AES-GCM authenticated encryption on node:crypto. The protocol uses AES-256-GCM only (aeadSeal/aeadOpen);
+// aesGcmSeal/aesGcmOpen also take 128/192-bit keys so the published vectors can exercise every key size.
+import { createCipheriv, createDecipheriv, type CipherGCMTypes } from 'node:crypto';
+import { AEAD_KEY_LENGTH, AEAD_NONCE_LENGTH, AEAD_TAG_LENGTH } from './constants';
+
+function gcmAlgorithm(keyLength: number): CipherGCMTypes | null {
+  switch (keyLength) {
+    case 16:
+      return 'aes-128-gcm';
+    case 24:
+      return 'aes-192-gcm';
+    case 32:
+      return 'aes-256-gcm';
+    default:
+      return null;
+  }
+}
+
+/** AES-GCM encrypt with any AES key size and a 96-bit nonce; returns ciphertext || 16-byte tag. */
+export function aesGcmSeal(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, ad: Uint8Array): Buffer {
+  const algorithm = gcmAlgorithm(key.length);
+  if (!algorithm) throw new RangeError(`AES-GCM key must be 16, 24 or 32 bytes, got ${key.length}.`);
+  if (nonce.length !== AEAD_NONCE_LENGTH) throw new RangeError(`AES-GCM nonce must be ${AEAD_NONCE_LENGTH} bytes, got ${nonce.length}.`);
+  const cipher = createCipheriv(algorithm, key, nonce, { authTagLength: AEAD_TAG_LENGTH });
+  cipher.setAAD(ad);
+  return Buffer.concat([cipher.update(plaintext), cipher.final(), cipher.getAuthTag()]);
+}
+
+/** AES-GCM decrypt; null on any failure (wrong sizes, short input, bad tag). Never throws: input is from the network. */
+export function aesGcmOpen(key: Uint8Array, nonce: Uint8Array, ciphertextAndTag: Uint8Array, ad: Uint8Array): Buffer | null {
+  const algorithm = gcmAlgorithm(key.length);
+  if (!algorithm || nonce.length !== AEAD_NONCE_LENGTH || ciphertextAndTag.length < AEAD_TAG_LENGTH) return null;
+  const bodyLength = ciphertextAndTag.length - AEAD_TAG_LENGTH;
+  try {
+    const decipher = createDecipheriv(algorithm, key, nonce, { authTagLength: AEAD_TAG_LENGTH });
+    decipher.setAAD(ad);
+    decipher.setAuthTag(ciphertextAndTag.subarray(bodyLength));
+    const body = decipher.update(ciphertextAndTag.subarray(0, bodyLength));
+    // final() is where the tag is checked; release nothing before it succeeds.
+    return Buffer.concat([body, decipher.final()]);
+  } catch {
+    return null;
+  }
+}
+
+/** AES-256-GCM encrypt: returns ciphertext || 16-byte tag. Throws RangeError on wrong key/nonce size (a programming error). */
+export function aeadSeal(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, ad: Uint8Array): Buffer {
+  if (key.length !== AEAD_KEY_LENGTH) throw new RangeError(`AES-256-GCM key must be ${AEAD_KEY_LENGTH} bytes, got ${key.length}.`);
+  return aesGcmSeal(key, nonce, plaintext, ad);
+}
+
+/** AES-256-GCM decrypt: plaintext, or null on any failure. */
+export function aeadOpen(key: Uint8Array, nonce: Uint8Array, ciphertextAndTag: Uint8Array, ad: Uint8Array): Buffer | null {
+  if (key.length !== AEAD_KEY_LENGTH) return null;
+  return aesGcmOpen(key, nonce, ciphertextAndTag, ad);
+}
+
+/** Noise's AESGCM nonce: 4 zero bytes then the 64-bit counter big-endian (Noise spec, section 12.4). */
+export function counterNonce(counter: bigint): Buffer {
+  if (counter < 0n || counter >= 1n << 64n) throw new RangeError(`Nonce counter must fit in 64 bits, got ${counter}.`);
+  const nonce = Buffer.alloc(AEAD_NONCE_LENGTH);
+  nonce.writeBigUInt64BE(counter, 4);
+  return nonce;
+}

@@ -1,0 +1,57 @@
+// X25519 (RFC 7748) on node:crypto KeyObjects. Raw 32-byte keys are wrapped in fixed DER headers
+// (PKCS#8 / SPKI with OID 1.3.101.110) because node cannot import raw X25519 keys directly.
+import { createPrivateKey, createPublicKey, diffieHellman, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { X25519_KEY_LENGTH } from './constants';
+import { InvalidPublicKeyError } from './errors';
+
+export interface X25519KeyPair {
+  publicKey: Buffer;
+  privateKey: Buffer;
+}
+
+const PKCS8_PREFIX = Buffer.from('302e020100300506032b656e04220420', 'hex');
+const SPKI_PREFIX = Buffer.from('302a300506032b656e032100', 'hex');
+
+function privateKeyObject(privateKey: Uint8Array): KeyObject {
+  if (privateKey.length !== X25519_KEY_LENGTH) {
+    throw new RangeError(`X25519 private key must be ${X25519_KEY_LENGTH} bytes, got ${privateKey.length}.`);
+  }
+  return createPrivateKey({ key: Buffer.concat([PKCS8_PREFIX, privateKey]), format: 'der', type: 'pkcs8' });
+}
+
+function rawPublicKey(key: KeyObject): Buffer {
+  return Buffer.from(key.export({ format: 'der', type: 'spki' }).subarray(SPKI_PREFIX.length));
+}
+
+export function generateX25519KeyPair(): X25519KeyPair {
+  const { publicKey, privateKey } = generateKeyPairSync('x25519');
+  const pkcs8 = privateKey.export({ format: 'der', type: 'pkcs8' });
+  return { publicKey: rawPublicKey(publicKey), privateKey: Buffer.from(pkcs8.subarray(PKCS8_PREFIX.length)) };
+}
+
+export function x25519PublicFromPrivate(privateKey: Uint8Array): Buffer {
+  return rawPublicKey(createPublicKey(privateKeyObject(privateKey)));
+}
+
+/**
+ * X25519(privateKey, publicKey). The public key comes from the network, so any problem with it
+ * (wrong length, low order, all-zero shared secret) throws InvalidPublicKeyError for the caller to drop.
+ * Non-canonical public keys (u >= p, high bit set) are accepted and reduced as RFC 7748 prescribes.
+ */
+export function x25519(privateKey: Uint8Array, publicKey: Uint8Array): Buffer {
+  const privateObject = privateKeyObject(privateKey);
+  if (publicKey.length !== X25519_KEY_LENGTH) {
+    throw new InvalidPublicKeyError(`X25519 public key must be ${X25519_KEY_LENGTH} bytes, got ${publicKey.length}; drop the packet.`);
+  }
+  let shared: Buffer;
+  try {
+    const publicObject = createPublicKey({ key: Buffer.concat([SPKI_PREFIX, publicKey]), format: 'der', type: 'spki' });
+    shared = diffieHellman({ privateKey: privateObject, publicKey: publicObject });
+  } catch (cause) {
+    // OpenSSL refuses to derive an all-zero secret, which is exactly the low-order case.
+    throw new InvalidPublicKeyError(undefined, { cause });
+  }
+  // Belt and braces in case a future OpenSSL stops checking: an all-zero secret gives no secrecy.
+  if (shared.every((byte) => byte === 0)) throw new InvalidPublicKeyError();
+  return shared;
+}
