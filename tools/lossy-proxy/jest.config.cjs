@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'lossy-proxy',
+  preset: '../../jest.preset.js',
+  rootDir: __dirname,
+};
