@@ -119,6 +119,7 @@ export class ReliableConnection {
   private releasedTotal = 0;
 
   private readonly controlQueue: Frame[] = [];
+  private pingDue = false;
   private closing: { code: number; reason: string } | undefined;
   closed = false;
   private readonly events: ConnectionEvent[] = [];
@@ -167,6 +168,25 @@ export class ReliableConnection {
   /** Queues a frame the session layer owns (REKEY); it is retransmitted until acknowledged. */
   queueControl(frame: Frame): void {
     this.controlQueue.push(frame);
+  }
+
+  /** Asks for an ack-eliciting packet even with no data (keepalive, key confirmation). */
+  ping(): void {
+    if (!this.closed) this.pingDue = true;
+  }
+
+  /**
+   * A packet carrying only `frames` (path validation), with its own packet number. It is not tracked
+   * for loss: path validation has its own timer.
+   */
+  buildProbe(frames: Frame[]): { pn: number; payload: Buffer } {
+    const size = frames.reduce((n, f) => n + encodedFrameSize(f), 0);
+    const payload = Buffer.allocUnsafe(size);
+    let o = 0;
+    for (const f of frames) o = writeFrame(payload, o, f);
+    this.stats.packetsSent++;
+    this.stats.bytesSent += size + DATA_HEADER_SIZE + AEAD_TAG_SIZE;
+    return { pn: this.nextPn++, payload };
   }
 
   /** Starts a graceful close: the CLOSE frame goes out with the next packet. */
@@ -330,11 +350,11 @@ export class ReliableConnection {
   private detectLoss(now: number): void {
     this.lossTime = undefined;
     const lossDelay = this.rtt.lossDelay();
-    const lostBefore = now - lossDelay;
     let largestLostSentAt = -Infinity;
     for (const p of this.sent.values()) {
       if (p.pn > this.largestAcked) break;
-      if (p.timeSent <= lostBefore || this.largestAcked >= p.pn + PACKET_THRESHOLD) {
+      // Compare in the same form as the timer below, so float rounding cannot leave a due timer unserved.
+      if (p.timeSent + lossDelay <= now || this.largestAcked >= p.pn + PACKET_THRESHOLD) {
         this.sent.delete(p.pn);
         this.onPacketLost(p);
         largestLostSentAt = Math.max(largestLostSentAt, p.timeSent);
@@ -417,7 +437,7 @@ export class ReliableConnection {
   /** True when buildPacket would produce something right now. */
   hasSomethingToSend(): boolean {
     if (this.closed) return false;
-    if (this.ackNow || this.closing || this.probesDue > 0) return true;
+    if (this.ackNow || this.closing || this.probesDue > 0 || this.pingDue) return true;
     if (this.cc.available < this.maxPayload / 2) return false;
     if (this.controlQueue.length) return true;
     const credit = this.peerMaxData - this.freshBytesSent;
@@ -465,7 +485,8 @@ export class ReliableConnection {
       this.fillStreams(frames, streams, room);
     }
     const ackEliciting = frames.some((f) => f.type !== 'ACK' && f.type !== 'PATH_RESPONSE' && f.type !== 'PATH_CHALLENGE') || extra.length > 0;
-    if (probing && !ackEliciting) frames.push({ type: 'PING' });
+    if ((probing || this.pingDue) && !ackEliciting) frames.push({ type: 'PING' });
+    this.pingDue = false;
     if (frames.length === 0) return null;
     if (!wantAck && frames.every((f) => f.type === 'ACK')) return null;
     const eliciting = frames.some((f) => f.type !== 'ACK');

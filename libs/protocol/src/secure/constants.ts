@@ -1,0 +1,73 @@
+/**
+ * Constants of the secure layer (handshake, keys, timers, DoS defence). docs/protocol.md lists them all.
+ * Timer values follow WireGuard (device/constants.go) where the same mechanism exists.
+ */
+
+export const PacketType = {
+  HANDSHAKE_INIT: 1,
+  HANDSHAKE_RESP: 2,
+  COOKIE_REPLY: 3,
+  DATA: 4,
+} as const;
+
+/** How the initiator proves it may connect: a one-time .sec ticket or a resumption credential. */
+export const CredentialKind = {
+  TICKET: 1,
+  RESUMPTION: 2,
+  /** The local link: NNpsk0 with the shared local key, no credential id. */
+  LOCAL: 3,
+} as const;
+
+export const PROLOGUE = Buffer.from('clawchat/1');
+export const PROTOCOL_VERSION = 1;
+
+/** Client ↔ relay: Noise IKpsk2 (the relay's static key is in the .sec; the PSK binds the ticket). */
+export const CLIENT_PATTERN = 'IKpsk2';
+/** Relay ↔ LLM server: Noise NNpsk0 keyed by the shared local key. */
+export const LOCAL_PATTERN = 'NNpsk0';
+
+export const CREDENTIAL_ID_SIZE = 16;
+export const MAC_SIZE = 16;
+export const TIMESTAMP_SIZE = 12;
+/** Device names are padded to this size so the initiation length does not leak the name's length. */
+export const DEVICE_NAME_MAX = 63;
+export const INIT_PAYLOAD_SIZE = TIMESTAMP_SIZE + 1 + DEVICE_NAME_MAX;
+export const RESP_PAYLOAD_SIZE = CREDENTIAL_ID_SIZE;
+
+/** Rekey after this long (spec: hourly) or after this many packets under one keypair. */
+export const REKEY_AFTER_MS = 60 * 60 * 1000;
+export const REKEY_AFTER_PACKETS = 2 ** 26;
+/** Keys older than this are never used for anything (spec: 1 h 5 min). */
+export const REJECT_AFTER_MS = 65 * 60 * 1000;
+/** The retired keypair is kept this long for packets still in flight, then erased. */
+export const PREVIOUS_KEY_GRACE_MS = 15_000;
+
+/** Handshake initiation retransmits: start fast (a lost datagram should not cost 5 s), back off to 5 s. */
+export const HANDSHAKE_RETRY_INITIAL_MS = 500;
+export const HANDSHAKE_RETRY_MAX_MS = 5_000;
+/** Give up on a handshake after this long (the caller reports "cannot reach relay"). */
+export const HANDSHAKE_TIMEOUT_MS = 20_000;
+
+/** Send a keepalive after this long without sending anything, so NAT mappings stay open. */
+export const KEEPALIVE_MS = 25_000;
+/** Close a session after this long without one authenticated packet. */
+export const IDLE_TIMEOUT_MS = 120_000;
+/** A client that heard nothing authenticated for this long while it was sending reconnects. */
+export const RECONNECT_AFTER_MS = 15_000;
+
+/** Path validation: give up on a new address that does not echo the challenge in this long. */
+export const PATH_VALIDATION_TIMEOUT_MS = 3_000;
+
+/** DoS defence (WireGuard cookie.go): the cookie secret rotates every 2 minutes. */
+export const COOKIE_SECRET_LIFETIME_MS = 120_000;
+/** Above this many handshake initiations per second the responder demands a valid mac2 (cookie). */
+export const UNDER_LOAD_HANDSHAKES_PER_SECOND = 500;
+/** ...and stays in that mode for this long after the rate drops. */
+export const UNDER_LOAD_HOLD_MS = 1_000;
+/** Handshakes processed per source address per second while under load (token bucket). */
+export const HANDSHAKES_PER_ADDRESS_PER_SECOND = 20;
+export const HANDSHAKE_BURST_PER_ADDRESS = 5;
+
+/** Limits that bound the responder's memory. */
+export const MAX_SESSIONS = 4096;
+export const MAX_HALF_OPEN = 1024;

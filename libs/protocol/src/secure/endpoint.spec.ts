@@ -1,0 +1,255 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { generateX25519KeyPair } from '@clawchat/crypto';
+import { VirtualNet } from '../testing/virtual-net';
+import { CLIENT_PATTERN, CredentialKind, LOCAL_PATTERN } from './constants';
+import { InitiatorEndpoint, ResponderEndpoint, type PeerHello, type ResponderPolicy } from './endpoint';
+import type { Address, SecureSession } from './session';
+
+const relayAddr: Address = { address: '10.0.0.1', port: 50000 };
+const clientAddr: Address = { address: '10.0.0.2', port: 40000 };
+
+function ticketPolicy(ticketId: Buffer, psk: Buffer) {
+  const state = { consumed: false, confirmedHello: undefined as PeerHello | undefined, resumption: undefined as Buffer | undefined };
+  const resumptionId = randomBytes(16);
+  const policy: ResponderPolicy = {
+    pskFor: (kind, id) => {
+      if (kind === CredentialKind.TICKET && id.equals(ticketId) && !state.consumed) return psk;
+      if (kind === CredentialKind.RESUMPTION && state.resumption && id.equals(resumptionId)) return state.resumption;
+      return undefined;
+    },
+    admit: () => ({ resumptionId }),
+    confirmed: (_s, hello, rpsk) => {
+      if (hello.kind === CredentialKind.TICKET) {
+        state.consumed = true;
+        state.resumption = Buffer.from(rpsk);
+      }
+      state.confirmedHello = hello;
+    },
+  };
+  return { policy, state, resumptionId };
+}
+
+function setup(seed = 1, profile = { loss: 0, delayMs: 5, jitterMs: 0, duplicate: 0 }, timers = {}) {
+  const relayStatic = generateX25519KeyPair();
+  const clientStatic = generateX25519KeyPair();
+  const ticketId = randomBytes(16);
+  const psk = randomBytes(32);
+  const { policy, state, resumptionId } = ticketPolicy(ticketId, psk);
+  const net = new VirtualNet(profile, seed);
+  const relay = new ResponderEndpoint({
+    pattern: CLIENT_PATTERN,
+    identity: relayStatic.publicKey,
+    localStatic: relayStatic,
+    policy,
+    now: 0,
+    session: { timers },
+  });
+  const client = new InitiatorEndpoint({
+    pattern: CLIENT_PATTERN,
+    remote: relayAddr,
+    identity: relayStatic.publicKey,
+    kind: CredentialKind.TICKET,
+    credentialId: ticketId,
+    psk,
+    deviceName: 'laptop',
+    localStatic: clientStatic,
+    remoteStatic: relayStatic.publicKey,
+    now: 0,
+    session: { timers },
+  });
+  net.attach(relayAddr, relay);
+  net.attach(clientAddr, client);
+  return { net, relay, client, state, relayStatic, clientStatic, resumptionId, ticketId, psk };
+}
+
+function established(client: InitiatorEndpoint): SecureSession | undefined {
+  for (const e of client.drainEvents()) if (e.kind === 'established') return e.session;
+  return client.session;
+}
+
+describe('secure endpoints', () => {
+  test('IKpsk2 handshake over a lossy link, the ticket is consumed by the first data packet', () => {
+    const { net, relay, client, state } = setup(3, { loss: 0.3, delayMs: 10, jitterMs: 5, duplicate: 0.1 });
+    const got: string[] = [];
+    expect(
+      net.run(() => {
+        const s = established(client);
+        if (s && !got.length && !(s as unknown as { sentHello?: boolean }).sentHello) {
+          s.send(1, Buffer.from('hello relay'));
+          (s as unknown as { sentHello?: boolean }).sentHello = true;
+        }
+        for (const e of relay.drainEvents()) if (e.kind === 'sessionEvent' && e.event.kind === 'message') got.push(e.event.data.toString());
+        return got.length > 0;
+      }),
+    ).toBe(true);
+    expect(got).toEqual(['hello relay']);
+    expect(state.consumed).toBe(true);
+    expect(state.confirmedHello?.deviceName).toBe('laptop');
+    expect(relay.sessionCount).toBe(1);
+  });
+
+  test('a forced rekey mid-transfer loses nothing, and the retired keys are rejected afterwards', () => {
+    const { net, relay, client } = setup(5, { loss: 0.1, delayMs: 2, jitterMs: 2, duplicate: 0.02 });
+    net.run(() => !!established(client));
+    const session = client.session as SecureSession;
+    const blob = randomBytes(2 * 1024 * 1024);
+    for (let o = 0; o < blob.length; o += 64 * 1024) session.send(2, blob.subarray(o, o + 64 * 1024));
+    const parts: Buffer[] = [];
+    const captured: Buffer[] = [];
+    net.tap = (d) => {
+      if (d.to.port === relayAddr.port && d.data[0] === 4) captured.push(d.data);
+    };
+    let rekeyed = false;
+    net.run(() => {
+      for (const e of relay.drainEvents()) if (e.kind === 'sessionEvent' && e.event.kind === 'message') parts.push(e.event.data);
+      if (!rekeyed && parts.length >= 8) {
+        session.rekey(net.now);
+        rekeyed = true;
+      }
+      return parts.length >= 32;
+    });
+    expect(createHash('sha256').update(Buffer.concat(parts)).digest('hex')).toBe(createHash('sha256').update(blob).digest('hex'));
+    expect(session.status(net.now).rekeys).toBe(1);
+    // Let the grace period pass so the old keys are erased, then replay old-key packets.
+    net.tap = undefined;
+    net.run(() => false, 20_000);
+    const [serverSession] = relay.sessions().map((s) => s.session);
+    // Their receiver index was released with the keys, so they do not even reach the session.
+    const before = relay.drops.unknownIndex + serverSession.dropped.oldKey;
+    for (const d of captured.slice(0, 50)) relay.receive(d, clientAddr, net.now);
+    expect(relay.drops.unknownIndex + serverSession.dropped.oldKey - before).toBe(50);
+    expect(serverSession.isClosed).toBe(false);
+  });
+
+  test('roaming: a NAT rebinding mid-transfer moves the session after path validation, nothing lost', () => {
+    const { net, relay, client } = setup(9, { loss: 0.05, delayMs: 3, jitterMs: 1, duplicate: 0 });
+    net.run(() => !!established(client));
+    const session = client.session as SecureSession;
+    const msgs = Array.from({ length: 300 }, (_, i) => Buffer.from(`message ${i} `.repeat(50)));
+    msgs.forEach((m) => session.send(1, m));
+    const got: Buffer[] = [];
+    let moved: Address | undefined;
+    let rebound = false;
+    net.run(() => {
+      for (const e of relay.drainEvents()) {
+        if (e.kind === 'sessionEvent' && e.event.kind === 'message') got.push(e.event.data);
+        if (e.kind === 'sessionEvent' && e.event.kind === 'pathChanged') moved = e.event.to;
+      }
+      if (!rebound && got.length > 100) {
+        net.nat.set(`${clientAddr.address}:${clientAddr.port}`, { address: '192.0.2.7', port: 61000 });
+        rebound = true;
+      }
+      return got.length === 300 && moved !== undefined;
+    });
+    expect(got.map((g) => g.toString())).toEqual(msgs.map((m) => m.toString()));
+    expect(moved).toEqual({ address: '192.0.2.7', port: 61000 });
+    expect(relay.handshakes).toBe(1);
+  });
+
+  test('garbage, replays and forgeries are dropped without answers and do not disturb the session', () => {
+    const { net, relay, client } = setup(11);
+    net.run(() => !!established(client));
+    const session = client.session as SecureSession;
+    const captured: Buffer[] = [];
+    net.tap = (d) => {
+      if (d.to.port === relayAddr.port) captured.push(d.data);
+    };
+    session.send(1, Buffer.from('one'));
+    const got: string[] = [];
+    net.run(() => {
+      for (const e of relay.drainEvents()) if (e.kind === 'sessionEvent' && e.event.kind === 'message') got.push(e.event.data.toString());
+      return got.length === 1;
+    });
+    const attacker: Address = { address: '203.0.113.9', port: 1234 };
+    const answers: Buffer[] = [];
+    net.attach(attacker, { receive: (d) => answers.push(d), flush: () => [], nextTimeout: () => undefined, onTimeout: () => undefined });
+    const rand = () => Math.floor(Math.random() * 256);
+    for (let i = 0; i < 2000; i++) {
+      const base = captured[i % captured.length];
+      const variant = i % 5;
+      let d: Buffer;
+      if (variant === 0) d = base; // replay
+      else if (variant === 1) d = base.subarray(0, rand() % base.length); // truncated
+      else if (variant === 2) {
+        d = Buffer.from(base);
+        d[16 + (i % (d.length - 16))] ^= 1; // forged ciphertext
+      } else if (variant === 3) d = randomBytes(1 + (i % 1300)); // random
+      else {
+        d = randomBytes(228);
+        d[0] = 1; // fake initiation
+      }
+      net.inject(attacker, relayAddr, d);
+    }
+    session.send(1, Buffer.from('two'));
+    net.run(() => {
+      for (const e of relay.drainEvents()) if (e.kind === 'sessionEvent' && e.event.kind === 'message') got.push(e.event.data.toString());
+      return got.length === 2;
+    });
+    expect(got).toEqual(['one', 'two']);
+    expect(answers).toHaveLength(0);
+    expect(session.isClosed).toBe(false);
+  });
+
+  test('under load the responder answers with a small cookie, and the initiator retries with mac2', () => {
+    const relayStatic = generateX25519KeyPair();
+    const ticketId = randomBytes(16);
+    const psk = randomBytes(32);
+    const { policy } = ticketPolicy(ticketId, psk);
+    const net = new VirtualNet({ loss: 0, delayMs: 5, jitterMs: 0, duplicate: 0 });
+    const relay = new ResponderEndpoint({ pattern: CLIENT_PATTERN, identity: relayStatic.publicKey, localStatic: relayStatic, policy, now: 0, alwaysUnderLoad: true });
+    const client = new InitiatorEndpoint({
+      pattern: CLIENT_PATTERN,
+      remote: relayAddr,
+      identity: relayStatic.publicKey,
+      kind: CredentialKind.TICKET,
+      credentialId: ticketId,
+      psk,
+      deviceName: 'x',
+      localStatic: generateX25519KeyPair(),
+      remoteStatic: relayStatic.publicKey,
+      now: 0,
+    });
+    const sizes: number[][] = [];
+    net.tap = (d) => sizes.push([d.to.port, d.data.length, d.data[0]]);
+    net.attach(relayAddr, relay);
+    net.attach(clientAddr, client);
+    expect(net.run(() => !!established(client), 10_000)).toBe(true);
+    const cookie = sizes.find((s) => s[2] === 3);
+    const init = sizes.find((s) => s[2] === 1);
+    expect(cookie).toBeDefined();
+    expect((cookie as number[])[1]).toBeLessThan((init as number[])[1]);
+    expect(relay.drops.cookie).toBe(1);
+  });
+
+  test('NNpsk0 local link: a wrong local key gets no answer at all', () => {
+    const key = randomBytes(32);
+    const policy: ResponderPolicy = { pskFor: (kind) => (kind === CredentialKind.LOCAL ? key : undefined), admit: () => ({ resumptionId: Buffer.alloc(16) }), confirmed: () => undefined };
+    const net = new VirtualNet({ loss: 0, delayMs: 1, jitterMs: 0, duplicate: 0 });
+    const server = new ResponderEndpoint({ pattern: LOCAL_PATTERN, identity: key, policy, now: 0 });
+    const mk = (psk: Buffer) =>
+      new InitiatorEndpoint({ pattern: LOCAL_PATTERN, remote: relayAddr, identity: psk, kind: CredentialKind.LOCAL, credentialId: Buffer.alloc(16), psk, deviceName: 'relay', now: net.now, handshakeTimeoutMs: 3000 });
+    net.attach(relayAddr, server);
+    const wrong = mk(randomBytes(32));
+    net.attach(clientAddr, wrong);
+    net.run(() => wrong.state === 'failed', 10_000);
+    expect(wrong.state).toBe('failed');
+    expect(server.drops.mac1).toBeGreaterThan(0);
+    const right = mk(key);
+    net.attach(clientAddr, right);
+    expect(net.run(() => right.state === 'established', 10_000)).toBe(true);
+  });
+
+  test('idle timeout closes both sides with a reason; keepalives keep an idle session open', () => {
+    const { net, relay, client } = setup(13, { loss: 0, delayMs: 5, jitterMs: 0, duplicate: 0 }, { keepaliveMs: 1000, idleTimeoutMs: 5000 });
+    net.run(() => !!established(client));
+    const session = client.session as SecureSession;
+    net.run(() => false, 30_000);
+    expect(session.isClosed).toBe(false);
+    expect(relay.sessionCount).toBe(1);
+    // Cut the link: both sides notice within the idle timeout.
+    net.profile = { loss: 1, delayMs: 5, jitterMs: 0, duplicate: 0 };
+    net.run(() => session.isClosed && relay.sessionCount === 0, 10_000);
+    expect(session.isClosed).toBe(true);
+    expect(relay.sessionCount).toBe(0);
+  });
+});

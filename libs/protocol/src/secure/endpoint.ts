@@ -1,0 +1,567 @@
+/**
+ * The two ends of the secure transport as pure state machines (datagrams and time in, datagrams out):
+ *
+ * - `ResponderEndpoint` (the relay's public side, the LLM server's local side): demultiplexes by
+ *   receiver index, answers handshake initiations (mac1 always, a cookie under load), keeps half-open
+ *   handshakes bounded, and owns the index table of every session.
+ * - `InitiatorEndpoint` (the client, and the relay's local link): sends initiations with backoff,
+ *   accepts a cookie reply or the response, and then carries one session.
+ *
+ * Whether a credential is acceptable is not decided here: the responder asks its `ResponderPolicy`
+ * (the relay checks tickets and known peers; the LLM server checks the local key).
+ */
+import { randomBytes, randomInt } from 'node:crypto';
+import { NoiseError, type HandshakeState, type KeyPair } from '@clawchat/crypto';
+import {
+  CREDENTIAL_ID_SIZE,
+  HANDSHAKES_PER_ADDRESS_PER_SECOND,
+  HANDSHAKE_BURST_PER_ADDRESS,
+  HANDSHAKE_RETRY_INITIAL_MS,
+  HANDSHAKE_RETRY_MAX_MS,
+  HANDSHAKE_TIMEOUT_MS,
+  MAX_HALF_OPEN,
+  MAX_SESSIONS,
+  PacketType,
+  UNDER_LOAD_HANDSHAKES_PER_SECOND,
+  UNDER_LOAD_HOLD_MS,
+} from './constants';
+import { CookieChecker, CookieGenerator } from './cookie';
+import {
+  initNoiseSize,
+  readInitiation,
+  readResponse,
+  respNoiseSize,
+  writeInitiation,
+  writeResponse,
+  type HandshakePatternName,
+} from './handshake';
+import { SecureSession, addressKey, type Address, type Datagram, type SessionEvent, type SessionOptions } from './session';
+import { buildCookieReply, parseCookieReply, parseData, parseInit, parseResp, tai64n } from './wire';
+
+/** What the responder learned about a peer from its initiation. */
+export interface PeerHello {
+  kind: number;
+  credentialId: Buffer;
+  remoteStatic: Buffer | null;
+  deviceName: string;
+  from: Address;
+}
+
+export interface ResponderPolicy {
+  /** The PSK for a credential id (ticket, resumption id, or the local key); undefined drops it silently. */
+  pskFor(kind: number, credentialId: Buffer, now: number): Buffer | undefined;
+  /**
+   * Message 1 authenticated: accept (returning the resumption id to hand out, zeros for none) or refuse.
+   * Refusal is silent on the wire, like every other failure before authentication.
+   */
+  admit(hello: PeerHello, now: number): { resumptionId: Buffer } | undefined;
+  /** The initiator sent its first data packet: the session is real (a ticket is consumed now). */
+  confirmed(session: SecureSession, hello: PeerHello, resumptionPsk: Buffer, now: number): void;
+}
+
+export type DropReason =
+  | 'malformed'
+  | 'mac1'
+  | 'cookie'
+  | 'rateLimited'
+  | 'credential'
+  | 'handshake'
+  | 'replayedInitiation'
+  | 'refused'
+  | 'unknownIndex'
+  | 'session'
+  | 'capacity';
+
+export type ResponderEvent =
+  | { kind: 'session'; session: SecureSession; hello: PeerHello }
+  | { kind: 'sessionEvent'; session: SecureSession; hello: PeerHello; event: SessionEvent };
+
+export interface ResponderOptions {
+  pattern: HandshakePatternName;
+  /** Bytes mac1 is keyed with: the relay's static public key, or the local key. */
+  identity: Buffer;
+  localStatic?: KeyPair;
+  policy: ResponderPolicy;
+  now: number;
+  session?: Partial<Pick<SessionOptions, 'timers' | 'connection'>>;
+  /** Force cookie mode (tests, benchmarks); otherwise it follows the initiation rate. */
+  alwaysUnderLoad?: boolean;
+}
+
+/** Allocates random 32-bit receiver indices, never reusing one still in use. */
+export class IndexTable<T> {
+  private readonly map = new Map<number, T>();
+
+  allocate(owner: T): number {
+    for (;;) {
+      const index = randomInt(1, 0xffffffff);
+      if (!this.map.has(index)) {
+        this.map.set(index, owner);
+        return index;
+      }
+    }
+  }
+
+  get(index: number): T | undefined {
+    return this.map.get(index);
+  }
+
+  release(index: number): void {
+    this.map.delete(index);
+  }
+
+  get size(): number {
+    return this.map.size;
+  }
+}
+
+interface Entry {
+  session: SecureSession | undefined;
+  hello: PeerHello;
+  resumptionPsk: Buffer;
+  confirmed: boolean;
+  createdAt: number;
+}
+
+export class ResponderEndpoint {
+  private readonly o: ResponderOptions;
+  private readonly cookies: CookieChecker;
+  private readonly indices = new IndexTable<Entry>();
+  private readonly entries = new Set<Entry>();
+  private readonly lastTimestamp = new Map<string, Buffer>();
+  private readonly buckets = new Map<string, { tokens: number; at: number }>();
+  private readonly out: Datagram[] = [];
+  private readonly events: ResponderEvent[] = [];
+  private rateWindowStart = 0;
+  private rateCount = 0;
+  private underLoadUntil = 0;
+  readonly drops: Record<DropReason, number> = {
+    malformed: 0,
+    mac1: 0,
+    cookie: 0,
+    rateLimited: 0,
+    credential: 0,
+    handshake: 0,
+    replayedInitiation: 0,
+    refused: 0,
+    unknownIndex: 0,
+    session: 0,
+    capacity: 0,
+  };
+  handshakes = 0;
+
+  constructor(o: ResponderOptions) {
+    this.o = o;
+    this.cookies = new CookieChecker(o.identity, o.now);
+  }
+
+  get sessionCount(): number {
+    let n = 0;
+    for (const e of this.entries) if (e.confirmed) n++;
+    return n;
+  }
+
+  sessions(): { session: SecureSession; hello: PeerHello }[] {
+    return [...this.entries].filter((e) => e.confirmed && e.session).map((e) => ({ session: e.session as SecureSession, hello: e.hello }));
+  }
+
+  isUnderLoad(now: number): boolean {
+    return this.o.alwaysUnderLoad === true || now < this.underLoadUntil;
+  }
+
+  /** One datagram from the network. Never throws; anything unacceptable is counted and dropped. */
+  receive(data: Buffer, from: Address, now: number): void {
+    if (data.length < 4) {
+      this.drops.malformed++;
+      return;
+    }
+    switch (data[0]) {
+      case PacketType.HANDSHAKE_INIT:
+        this.onInitiation(data, from, now);
+        return;
+      case PacketType.DATA: {
+        const header = parseData(data);
+        const entry = header && this.indices.get(header.receiverIndex);
+        if (!header || !entry || !entry.session) {
+          this.drops[header ? 'unknownIndex' : 'malformed']++;
+          return;
+        }
+        if (!entry.session.receive(header, from, now)) {
+          this.drops.session++;
+          return;
+        }
+        if (!entry.confirmed) this.confirm(entry, now);
+        this.collect(entry, now);
+        return;
+      }
+      default:
+        this.drops.malformed++;
+    }
+  }
+
+  private onInitiation(data: Buffer, from: Address, now: number): void {
+    const init = parseInit(data, initNoiseSize(this.o.pattern));
+    if (!init) {
+      this.drops.malformed++;
+      return;
+    }
+    if (!this.cookies.checkMac1(init.beforeMac1, init.mac1)) {
+      this.drops.mac1++;
+      return;
+    }
+    const source = addressKey(from);
+    this.countInitiation(now);
+    if (this.isUnderLoad(now)) {
+      if (!this.cookies.checkMac2(init.beforeMac2, init.mac2, source, now)) {
+        // The reply (52 bytes) is smaller than the initiation: no amplification.
+        const { nonce, sealed } = this.cookies.makeReply(init.mac1, source, now);
+        this.out.push({ to: from, data: buildCookieReply(init.senderIndex, nonce, sealed) });
+        this.drops.cookie++;
+        return;
+      }
+      if (!this.takeToken(from.address, now)) {
+        this.drops.rateLimited++;
+        return;
+      }
+    }
+    const psk = this.o.policy.pskFor(init.kind, Buffer.from(init.credentialId), now);
+    if (!psk) {
+      this.drops.credential++;
+      return;
+    }
+    let read;
+    try {
+      read = readInitiation(this.o.pattern, init, psk, this.o.localStatic);
+    } catch {
+      this.drops.handshake++;
+      return;
+    }
+    // Replay protection: the timestamp must grow for each initiator identity.
+    const who = read.remoteStatic ? read.remoteStatic.toString('hex') : `credential:${init.credentialId.toString('hex')}`;
+    const last = this.lastTimestamp.get(who);
+    if (last && Buffer.compare(read.timestamp, last) <= 0) {
+      this.drops.replayedInitiation++;
+      return;
+    }
+    const hello: PeerHello = {
+      kind: init.kind,
+      credentialId: Buffer.from(init.credentialId),
+      remoteStatic: read.remoteStatic ? Buffer.from(read.remoteStatic) : null,
+      deviceName: read.deviceName,
+      from,
+    };
+    const admitted = this.o.policy.admit(hello, now);
+    if (!admitted) {
+      this.drops.refused++;
+      return;
+    }
+    this.lastTimestamp.set(who, read.timestamp);
+    this.dropHalfOpen(who, now);
+    if (this.entries.size >= MAX_SESSIONS + MAX_HALF_OPEN || this.halfOpenCount() >= MAX_HALF_OPEN) {
+      this.drops.capacity++;
+      return;
+    }
+    const entry: Entry = { session: undefined, hello, resumptionPsk: Buffer.alloc(0), confirmed: false, createdAt: now };
+    const localIndex = this.indices.allocate(entry);
+    const { body, result } = writeResponse(read, localIndex, init.senderIndex, admitted.resumptionId);
+    entry.resumptionPsk = result.resumptionPsk;
+    entry.session = new SecureSession({
+      role: 'responder',
+      keys: result,
+      localIndex,
+      remoteIndex: init.senderIndex,
+      remote: from,
+      now,
+      allocateIndex: () => this.indices.allocate(entry),
+      releaseIndex: (i) => this.indices.release(i),
+      ...this.o.session,
+    });
+    this.entries.add(entry);
+    this.handshakes++;
+    this.out.push({ to: from, data: this.sealHandshake(body) });
+  }
+
+  /** Responses carry mac1 keyed by the initiator's view of us, so a spoofed response is cheap to drop. */
+  private sealHandshake(body: Buffer): Buffer {
+    return Buffer.concat([body, Buffer.alloc(32)]);
+  }
+
+  private countInitiation(now: number): void {
+    if (now - this.rateWindowStart >= 1000) {
+      this.rateWindowStart = now;
+      this.rateCount = 0;
+    }
+    this.rateCount++;
+    if (this.rateCount > UNDER_LOAD_HANDSHAKES_PER_SECOND) this.underLoadUntil = now + UNDER_LOAD_HOLD_MS;
+  }
+
+  private takeToken(address: string, now: number): boolean {
+    const b = this.buckets.get(address) ?? { tokens: HANDSHAKE_BURST_PER_ADDRESS, at: now };
+    b.tokens = Math.min(HANDSHAKE_BURST_PER_ADDRESS, b.tokens + ((now - b.at) / 1000) * HANDSHAKES_PER_ADDRESS_PER_SECOND);
+    b.at = now;
+    if (this.buckets.size > 65_536) this.buckets.clear();
+    this.buckets.set(address, b);
+    if (b.tokens < 1) return false;
+    b.tokens--;
+    return true;
+  }
+
+  private halfOpenCount(): number {
+    let n = 0;
+    for (const e of this.entries) if (!e.confirmed) n++;
+    return n;
+  }
+
+  /** A newer initiation from the same identity replaces its unconfirmed predecessor. */
+  private dropHalfOpen(who: string, now: number): void {
+    for (const e of this.entries) {
+      if (e.confirmed) continue;
+      const id = e.hello.remoteStatic ? e.hello.remoteStatic.toString('hex') : `credential:${e.hello.credentialId.toString('hex')}`;
+      if (id === who || now - e.createdAt > HANDSHAKE_TIMEOUT_MS) this.forget(e);
+    }
+  }
+
+  private confirm(entry: Entry, now: number): void {
+    entry.confirmed = true;
+    const session = entry.session as SecureSession;
+    this.o.policy.confirmed(session, entry.hello, entry.resumptionPsk, now);
+    entry.resumptionPsk.fill(0);
+    this.events.push({ kind: 'session', session, hello: entry.hello });
+  }
+
+  private collect(entry: Entry, now: number): void {
+    const session = entry.session as SecureSession;
+    for (const event of session.drainEvents()) {
+      if (event.kind === 'confirmed') continue;
+      this.events.push({ kind: 'sessionEvent', session, hello: entry.hello, event });
+    }
+    for (const d of session.flush(now)) this.out.push(d);
+    for (const event of session.drainEvents()) this.events.push({ kind: 'sessionEvent', session, hello: entry.hello, event });
+    if (session.isClosed) this.forget(entry);
+  }
+
+  private forget(entry: Entry): void {
+    entry.session?.destroy();
+    this.entries.delete(entry);
+  }
+
+  /** Closes one session from our side (revocation, shutdown); the CLOSE goes out on the next flush. */
+  closeSession(session: SecureSession, code: number, reason: string): void {
+    session.close(code, reason);
+  }
+
+  flush(now: number): Datagram[] {
+    for (const entry of [...this.entries]) {
+      if (!entry.session) continue;
+      if (!entry.confirmed) {
+        if (now - entry.createdAt > HANDSHAKE_TIMEOUT_MS) this.forget(entry);
+        continue;
+      }
+      this.collect(entry, now);
+    }
+    return this.out.splice(0, this.out.length);
+  }
+
+  drainEvents(): ResponderEvent[] {
+    return this.events.splice(0, this.events.length);
+  }
+
+  nextTimeout(): number | undefined {
+    let t: number | undefined;
+    for (const e of this.entries) {
+      const c = e.confirmed ? e.session?.nextTimeout() : e.createdAt + HANDSHAKE_TIMEOUT_MS + 1;
+      if (c !== undefined && (t === undefined || c < t)) t = c;
+    }
+    return t;
+  }
+
+  onTimeout(now: number): void {
+    for (const e of this.entries) {
+      if (!e.confirmed || !e.session) continue;
+      const t = e.session.nextTimeout();
+      if (t !== undefined && t <= now) e.session.onTimeout(now);
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+
+export interface InitiatorOptions {
+  pattern: HandshakePatternName;
+  remote: Address;
+  identity: Buffer;
+  kind: number;
+  credentialId: Buffer;
+  psk: Buffer;
+  deviceName: string;
+  localStatic?: KeyPair;
+  remoteStatic?: Buffer;
+  now: number;
+  /** Wall clock for the TAI64N timestamp (separate from `now`, which may be a monotonic clock). */
+  wallClock?: () => number;
+  session?: Partial<Pick<SessionOptions, 'timers' | 'connection'>>;
+  handshakeTimeoutMs?: number;
+}
+
+export type InitiatorEvent =
+  | { kind: 'established'; session: SecureSession; resumptionId: Buffer; resumptionPsk: Buffer; rttMs: number }
+  | { kind: 'failed'; reason: string }
+  | { kind: 'sessionEvent'; event: SessionEvent };
+
+let lastTimestampMs = 0;
+/** Strictly increasing wall-clock milliseconds, so two initiations in the same ms still grow. */
+function monotonicWall(wall: () => number): number {
+  lastTimestampMs = Math.max(wall(), lastTimestampMs + 0.001);
+  return lastTimestampMs;
+}
+
+export class InitiatorEndpoint {
+  private readonly o: InitiatorOptions;
+  private readonly cookies: CookieGenerator;
+  private readonly indices = new IndexTable<true>();
+  private handshake: { state: HandshakeState; senderIndex: number; sentAt: number } | undefined;
+  private nextAttemptAt: number;
+  private retryDelay = HANDSHAKE_RETRY_INITIAL_MS;
+  private readonly startedAt: number;
+  session: SecureSession | undefined;
+  private failed = false;
+  private readonly out: Datagram[] = [];
+  private readonly events: InitiatorEvent[] = [];
+  drops = 0;
+
+  constructor(o: InitiatorOptions) {
+    this.o = o;
+    this.cookies = new CookieGenerator(o.identity);
+    this.startedAt = o.now;
+    this.nextAttemptAt = o.now;
+  }
+
+  get state(): 'handshaking' | 'established' | 'failed' | 'closed' {
+    if (this.failed) return 'failed';
+    if (!this.session) return 'handshaking';
+    return this.session.isClosed ? 'closed' : 'established';
+  }
+
+  private sendInitiation(now: number): void {
+    const senderIndex = this.indices.allocate(true);
+    if (this.handshake) this.indices.release(this.handshake.senderIndex);
+    const { body, state } = writeInitiation({
+      pattern: this.o.pattern,
+      kind: this.o.kind,
+      credentialId: this.o.credentialId.subarray(0, CREDENTIAL_ID_SIZE),
+      psk: this.o.psk,
+      senderIndex,
+      timestamp: tai64n(monotonicWall(this.o.wallClock ?? Date.now)),
+      deviceName: this.o.deviceName,
+      localStatic: this.o.localStatic,
+      remoteStatic: this.o.remoteStatic,
+    });
+    this.handshake = { state, senderIndex, sentAt: now };
+    this.out.push({ to: this.o.remote, data: this.cookies.seal(body, now) });
+    this.nextAttemptAt = now + this.retryDelay * (0.9 + Math.random() * 0.2);
+    this.retryDelay = Math.min(this.retryDelay * 2, HANDSHAKE_RETRY_MAX_MS);
+  }
+
+  receive(data: Buffer, from: Address, now: number): void {
+    if (this.failed || data.length < 4) return;
+    switch (data[0]) {
+      case PacketType.HANDSHAKE_RESP:
+        this.onResponse(data, from, now);
+        return;
+      case PacketType.COOKIE_REPLY: {
+        const reply = parseCookieReply(data);
+        if (!reply || !this.handshake || reply.receiverIndex !== this.handshake.senderIndex) return;
+        if (this.cookies.consumeReply(reply.nonce, reply.sealedCookie, now)) {
+          // Retry right away with mac2 (WireGuard waits for the retry timer; we are rarely under attack).
+          this.nextAttemptAt = now;
+        }
+        return;
+      }
+      case PacketType.DATA: {
+        const header = parseData(data);
+        if (!header || !this.session) {
+          this.drops++;
+          return;
+        }
+        if (!this.session.receive(header, from, now)) this.drops++;
+        return;
+      }
+      default:
+        this.drops++;
+    }
+  }
+
+  private onResponse(data: Buffer, _from: Address, now: number): void {
+    const resp = parseResp(data, respNoiseSize(this.o.pattern));
+    const hs = this.handshake;
+    if (!resp || !hs || resp.receiverIndex !== hs.senderIndex || this.session) return;
+    let done;
+    try {
+      done = readResponse(hs.state, resp);
+    } catch (err) {
+      if (err instanceof NoiseError || err instanceof Error) {
+        this.drops++;
+        return;
+      }
+      throw err;
+    }
+    this.handshake = undefined;
+    const rttMs = Math.max(now - hs.sentAt, 0.05);
+    this.session = new SecureSession({
+      role: 'initiator',
+      keys: done.result,
+      localIndex: hs.senderIndex,
+      remoteIndex: resp.senderIndex,
+      remote: this.o.remote,
+      now,
+      handshakeRttMs: rttMs,
+      allocateIndex: () => this.indices.allocate(true),
+      releaseIndex: (i) => this.indices.release(i),
+      ...this.o.session,
+    });
+    this.events.push({ kind: 'established', session: this.session, resumptionId: done.resumptionId, resumptionPsk: done.result.resumptionPsk, rttMs });
+  }
+
+  flush(now: number): Datagram[] {
+    if (!this.session && !this.failed && now >= this.nextAttemptAt) this.sendInitiation(now);
+    if (this.session) for (const d of this.session.flush(now)) this.out.push(d);
+    this.collect();
+    return this.out.splice(0, this.out.length);
+  }
+
+  private collect(): void {
+    if (!this.session) return;
+    for (const event of this.session.drainEvents()) {
+      if (event.kind === 'confirmed') continue;
+      this.events.push({ kind: 'sessionEvent', event });
+    }
+  }
+
+  drainEvents(): InitiatorEvent[] {
+    this.collect();
+    return this.events.splice(0, this.events.length);
+  }
+
+  nextTimeout(): number | undefined {
+    if (this.failed) return undefined;
+    if (!this.session) return Math.min(this.nextAttemptAt, this.startedAt + (this.o.handshakeTimeoutMs ?? HANDSHAKE_TIMEOUT_MS));
+    return this.session.nextTimeout();
+  }
+
+  onTimeout(now: number): void {
+    if (this.failed) return;
+    if (!this.session) {
+      if (now - this.startedAt >= (this.o.handshakeTimeoutMs ?? HANDSHAKE_TIMEOUT_MS)) {
+        this.failed = true;
+        this.events.push({ kind: 'failed', reason: 'no answer to the handshake' });
+      }
+      return;
+    }
+    this.session.onTimeout(now);
+  }
+
+  /** A fresh random credential id, for tests and the local link. */
+  static randomCredentialId(): Buffer {
+    return randomBytes(CREDENTIAL_ID_SIZE);
+  }
+}

@@ -1,0 +1,478 @@
+/**
+ * One established secure session: the reliable connection wrapped in AES-256-GCM data packets, with
+ * keypair slots (previous/current/next), in-band rekeying, roaming with path validation, keepalive and
+ * idle timeout. A pure state machine: datagrams and time come in as arguments, datagrams go out of
+ * `flush`, and `nextTimeout` says when to call `onTimeout`.
+ */
+import { randomBytes } from 'node:crypto';
+import {
+  ReplayWindow,
+  aeadOpen,
+  aeadSeal,
+  counterNonce,
+  generateX25519KeyPair,
+  noiseHkdf,
+  x25519,
+  type X25519KeyPair,
+} from '@clawchat/crypto';
+import { CloseCode, ReliableConnection, type ConnectionOptions, type ConnectionStats } from '../transport/connection';
+import type { Frame } from '../transport/frames';
+import {
+  IDLE_TIMEOUT_MS,
+  KEEPALIVE_MS,
+  PATH_VALIDATION_TIMEOUT_MS,
+  PREVIOUS_KEY_GRACE_MS,
+  REJECT_AFTER_MS,
+  REKEY_AFTER_MS,
+  REKEY_AFTER_PACKETS,
+} from './constants';
+import type { HandshakeResult } from './handshake';
+import { buildDataHeader, type DataHeader } from './wire';
+
+export interface Address {
+  address: string;
+  port: number;
+}
+
+export function addressKey(a: Address): string {
+  return a.address.includes(':') ? `[${a.address}]:${a.port}` : `${a.address}:${a.port}`;
+}
+
+export interface Datagram {
+  to: Address;
+  data: Buffer;
+}
+
+export type SessionEvent =
+  | { kind: 'message'; streamId: number; data: Buffer }
+  | { kind: 'closed'; code: number; reason: string; byPeer: boolean }
+  | { kind: 'rekeyed'; localIndex: number }
+  | { kind: 'pathChanged'; from: Address; to: Address }
+  | { kind: 'confirmed' };
+
+interface Keypair {
+  localIndex: number;
+  remoteIndex: number;
+  sendKey: Buffer;
+  receiveKey: Buffer;
+  createdAt: number;
+  sent: number;
+}
+
+export interface SessionTimers {
+  rekeyAfterMs: number;
+  rejectAfterMs: number;
+  keepaliveMs: number;
+  idleTimeoutMs: number;
+}
+
+export interface SessionOptions {
+  role: 'initiator' | 'responder';
+  keys: HandshakeResult;
+  localIndex: number;
+  remoteIndex: number;
+  remote: Address;
+  now: number;
+  /** Round trip measured by the handshake: seeds the RTT estimator. */
+  handshakeRttMs?: number;
+  /** Index allocation is the endpoint's (it routes datagrams by index); the session asks for more on rekey. */
+  allocateIndex: () => number;
+  releaseIndex: (index: number) => void;
+  timers?: Partial<SessionTimers>;
+  connection?: ConnectionOptions;
+}
+
+export interface SessionStatus {
+  remote: Address;
+  keyAgeMs: number;
+  nextRekeyInMs: number;
+  lastReceivedAgoMs: number;
+  rekeys: number;
+  dropped: { replay: number; auth: number; oldKey: number };
+  connection: ConnectionStats;
+}
+
+export class SecureSession {
+  readonly role: 'initiator' | 'responder';
+  readonly connection: ReliableConnection;
+  private readonly timers: SessionTimers;
+  private readonly allocateIndex: () => number;
+  private readonly releaseIndex: (index: number) => void;
+
+  private current: Keypair | undefined;
+  private previous: Keypair | undefined;
+  private next: Keypair | undefined;
+  private previousEraseAt: number | undefined;
+  private rootKey: Buffer;
+  private readonly replay = new ReplayWindow();
+
+  private remote: Address;
+  private pathChallenge: { to: Address; data: Buffer; sentAt: number; sends: number } | undefined;
+  private readonly pendingOut: Datagram[] = [];
+  private largestReceivedPn = -1;
+
+  private rekeyPending: { ephemeral: X25519KeyPair; localIndex: number; startedAt: number } | undefined;
+  /** The answer to the last REKEY init, re-sent as is when that init is retransmitted. */
+  private lastRekeyAnswer: { initEphemeral: Buffer; frame: Frame } | undefined;
+
+  private lastReceivedAt: number;
+  private lastSentAt: number;
+  private closedEmitted = false;
+  private readonly events: SessionEvent[] = [];
+  private rekeys = 0;
+  readonly dropped = { replay: 0, auth: 0, oldKey: 0 };
+
+  constructor(o: SessionOptions) {
+    this.role = o.role;
+    this.timers = {
+      rekeyAfterMs: REKEY_AFTER_MS,
+      rejectAfterMs: REJECT_AFTER_MS,
+      keepaliveMs: KEEPALIVE_MS,
+      idleTimeoutMs: IDLE_TIMEOUT_MS,
+      ...o.timers,
+    };
+    this.allocateIndex = o.allocateIndex;
+    this.releaseIndex = o.releaseIndex;
+    this.connection = new ReliableConnection({ initialRttMs: o.handshakeRttMs, ...o.connection });
+    this.remote = o.remote;
+    this.rootKey = o.keys.rootKey;
+    const keypair: Keypair = {
+      localIndex: o.localIndex,
+      remoteIndex: o.remoteIndex,
+      sendKey: o.keys.sendKey,
+      receiveKey: o.keys.receiveKey,
+      createdAt: o.now,
+      sent: 0,
+    };
+    // The responder may not send until the initiator proves it holds the keys (WireGuard's rule):
+    // its first keypair waits in `next` until a data packet arrives under it.
+    if (o.role === 'initiator') {
+      this.current = keypair;
+      this.connection.ping(); // confirms the keys (and consumes the ticket) at once
+    } else {
+      this.next = keypair;
+    }
+    this.lastReceivedAt = o.now;
+    this.lastSentAt = o.now;
+  }
+
+  get remoteAddress(): Address {
+    return this.remote;
+  }
+
+  get isClosed(): boolean {
+    return this.connection.closed;
+  }
+
+  /** Local indices this session answers to (the endpoint routes datagrams by them). */
+  localIndices(): number[] {
+    return [this.previous, this.current, this.next].filter((k): k is Keypair => !!k).map((k) => k.localIndex);
+  }
+
+  // ---------------------------------------------------------------- application API
+
+  send(streamId: number, message: Uint8Array): void {
+    this.connection.send(streamId, message);
+  }
+
+  close(code: number, reason: string): void {
+    this.connection.close(code, reason);
+  }
+
+  /** Starts an in-band rekey now (the hourly timer calls this too). */
+  rekey(now: number): void {
+    if (this.rekeyPending || this.connection.closed || !this.current) return;
+    const ephemeral = generateX25519KeyPair();
+    const localIndex = this.allocateIndex();
+    this.rekeyPending = { ephemeral, localIndex, startedAt: now };
+    this.connection.queueControl({ type: 'REKEY', phase: 'init', senderIndex: localIndex, ephemeral: ephemeral.publicKey });
+  }
+
+  drainEvents(): SessionEvent[] {
+    for (const e of this.connection.drainEvents()) this.onConnectionEvent(e);
+    return this.events.splice(0, this.events.length);
+  }
+
+  // ---------------------------------------------------------------- receive
+
+  /**
+   * A data packet for one of our indices. Returns false (and changes nothing) unless it authenticates
+   * and is new; garbage, replays and retired keys are only counted.
+   */
+  receive(packet: DataHeader, from: Address, now: number): boolean {
+    if (this.connection.closed) return false;
+    this.nowHint = now;
+    const keypair = this.keypairFor(packet.receiverIndex);
+    if (!keypair || now - keypair.createdAt >= this.timers.rejectAfterMs) {
+      this.dropped.oldKey++;
+      return false;
+    }
+    const counter = BigInt(packet.counter);
+    if (!this.replay.isPossiblyValid(counter)) {
+      this.dropped.replay++;
+      return false;
+    }
+    const plaintext = aeadOpen(keypair.receiveKey, counterNonce(counter), packet.sealed, packet.header);
+    if (!plaintext) {
+      this.dropped.auth++;
+      return false;
+    }
+    if (!this.replay.checkAndAccept(counter)) {
+      this.dropped.replay++;
+      return false;
+    }
+    this.lastReceivedAt = now;
+    if (keypair === this.next) this.promoteNext(now);
+    const newest = packet.counter > this.largestReceivedPn;
+    if (newest) this.largestReceivedPn = packet.counter;
+    this.connection.receivePacket(packet.counter, plaintext, now);
+    for (const e of this.connection.drainEvents()) this.onConnectionEvent(e, from);
+    // Roaming: only the responder follows the peer, only on the newest packet, and only after the
+    // new address proves it can receive (a replayed packet from elsewhere cannot redirect us).
+    if (this.role === 'responder' && newest && addressKey(from) !== addressKey(this.remote)) this.startPathValidation(from, now);
+    return true;
+  }
+
+  private keypairFor(index: number): Keypair | undefined {
+    for (const k of [this.current, this.next, this.previous]) if (k && k.localIndex === index) return k;
+    return undefined;
+  }
+
+  private promoteNext(now: number): void {
+    const first = !this.current;
+    this.retirePrevious();
+    this.previous = this.current;
+    this.current = this.next;
+    this.next = undefined;
+    if (this.previous) this.previousEraseAt = now + PREVIOUS_KEY_GRACE_MS;
+    if (first) this.events.push({ kind: 'confirmed' });
+    else {
+      this.rekeys++;
+      this.events.push({ kind: 'rekeyed', localIndex: (this.current as Keypair).localIndex });
+    }
+  }
+
+  private retirePrevious(): void {
+    if (!this.previous) return;
+    this.previous.sendKey.fill(0);
+    this.previous.receiveKey.fill(0);
+    this.releaseIndex(this.previous.localIndex);
+    this.previous = undefined;
+    this.previousEraseAt = undefined;
+  }
+
+  private onConnectionEvent(e: ReturnType<ReliableConnection['drainEvents']>[number], from?: Address): void {
+    switch (e.kind) {
+      case 'message':
+        this.events.push(e);
+        return;
+      case 'closed':
+        this.emitClosed(e.code, e.reason, e.byPeer);
+        return;
+      case 'pathChallenge':
+        // Answer on the path the challenge came in on, whatever our current path is.
+        this.sendProbe([{ type: 'PATH_RESPONSE', data: e.data }], from ?? this.remote);
+        return;
+      case 'pathResponse':
+        if (this.pathChallenge && this.pathChallenge.data.equals(e.data) && from && addressKey(from) === addressKey(this.pathChallenge.to)) {
+          const old = this.remote;
+          this.remote = this.pathChallenge.to;
+          this.pathChallenge = undefined;
+          this.events.push({ kind: 'pathChanged', from: old, to: this.remote });
+        }
+        return;
+      case 'rekey':
+        if (e.phase === 'init') this.onRekeyInit(e.senderIndex, e.ephemeral);
+        else this.onRekeyResp(e.senderIndex, e.ephemeral);
+        return;
+      case 'rekeyAcked':
+        return;
+    }
+  }
+
+  private emitClosed(code: number, reason: string, byPeer: boolean): void {
+    if (this.closedEmitted) return;
+    this.closedEmitted = true;
+    this.events.push({ kind: 'closed', code, reason, byPeer });
+  }
+
+  // ---------------------------------------------------------------- rekey
+
+  /** Derives the next keypair from the root key and a fresh ephemeral-ephemeral DH (forward secrecy). */
+  private deriveNext(dh: Buffer, iAmInitiator: boolean): { send: Buffer; receive: Buffer } {
+    const [root, i2r, r2i] = noiseHkdf(this.rootKey, dh, 3);
+    this.rootKey.fill(0);
+    this.rootKey = root;
+    dh.fill(0);
+    return iAmInitiator ? { send: i2r, receive: r2i } : { send: r2i, receive: i2r };
+  }
+
+  private onRekeyInit(peerIndex: number, peerEphemeral: Buffer): void {
+    if (this.lastRekeyAnswer && this.lastRekeyAnswer.initEphemeral.equals(peerEphemeral)) {
+      this.connection.queueControl(this.lastRekeyAnswer.frame);
+      return;
+    }
+    if (this.rekeyPending) {
+      // Both sides started at once: the smaller ephemeral key wins the initiator role.
+      if (Buffer.compare(this.rekeyPending.ephemeral.publicKey, peerEphemeral) < 0) return;
+      this.releaseIndex(this.rekeyPending.localIndex);
+      this.rekeyPending = undefined;
+    }
+    if (this.next) return; // still waiting for the peer to use the last keys we derived
+    let dh: Buffer;
+    const ephemeral = generateX25519KeyPair();
+    try {
+      dh = x25519(ephemeral.privateKey, peerEphemeral);
+    } catch {
+      return; // an invalid point from an authenticated peer: ignore the request
+    }
+    const keys = this.deriveNext(dh, false);
+    const localIndex = this.allocateIndex();
+    this.next = { localIndex, remoteIndex: peerIndex, sendKey: keys.send, receiveKey: keys.receive, createdAt: this.nowHint, sent: 0 };
+    const frame: Frame = { type: 'REKEY', phase: 'resp', senderIndex: localIndex, ephemeral: ephemeral.publicKey };
+    ephemeral.privateKey.fill(0);
+    this.lastRekeyAnswer = { initEphemeral: Buffer.from(peerEphemeral), frame };
+    this.connection.queueControl(frame);
+  }
+
+  private onRekeyResp(peerIndex: number, peerEphemeral: Buffer): void {
+    const pending = this.rekeyPending;
+    if (!pending) return;
+    let dh: Buffer;
+    try {
+      dh = x25519(pending.ephemeral.privateKey, peerEphemeral);
+    } catch {
+      return;
+    }
+    pending.ephemeral.privateKey.fill(0);
+    this.rekeyPending = undefined;
+    const keys = this.deriveNext(dh, true);
+    // The answer proves the peer holds the new keys, so we switch to them at once.
+    this.retirePrevious();
+    this.previous = this.current;
+    this.current = { localIndex: pending.localIndex, remoteIndex: peerIndex, sendKey: keys.send, receiveKey: keys.receive, createdAt: this.nowHint, sent: 0 };
+    this.previousEraseAt = this.nowHint + PREVIOUS_KEY_GRACE_MS;
+    this.rekeys++;
+    this.events.push({ kind: 'rekeyed', localIndex: pending.localIndex });
+    this.connection.ping(); // so the peer confirms the new keys promptly
+  }
+
+  /** Time of the latest input (rekey frames arrive inside receive(), which knows `now`). */
+  private nowHint = 0;
+
+  // ---------------------------------------------------------------- path validation
+
+  private startPathValidation(to: Address, now: number): void {
+    if (this.pathChallenge && addressKey(this.pathChallenge.to) === addressKey(to)) return;
+    this.pathChallenge = { to, data: randomBytes(8), sentAt: now, sends: 1 };
+    this.sendProbe([{ type: 'PATH_CHALLENGE', data: this.pathChallenge.data }], to);
+  }
+
+  private sendProbe(frames: Frame[], to: Address): void {
+    const keypair = this.current;
+    if (!keypair) return;
+    const { pn, payload } = this.connection.buildProbe(frames);
+    this.pendingOut.push({ to, data: this.seal(keypair, pn, payload) });
+  }
+
+  // ---------------------------------------------------------------- send
+
+  private seal(keypair: Keypair, pn: number, payload: Buffer): Buffer {
+    const header = buildDataHeader(keypair.remoteIndex, pn);
+    keypair.sent++;
+    return Buffer.concat([header, aeadSeal(keypair.sendKey, counterNonce(BigInt(pn)), payload, header)]);
+  }
+
+  /** Everything that should go on the wire now. */
+  flush(now: number): Datagram[] {
+    this.nowHint = now;
+    const out = this.pendingOut.splice(0, this.pendingOut.length);
+    const keypair = this.current;
+    if (keypair && !this.connection.closed) {
+      if (now - this.lastSentAt >= this.timers.keepaliveMs) this.connection.ping();
+      for (let i = 0; i < 4096; i++) {
+        const packet = this.connection.buildPacket(now);
+        if (!packet) break;
+        out.push({ to: this.remote, data: this.seal(keypair, packet.pn, packet.payload) });
+      }
+      this.maybeStartRekey(now, keypair);
+    }
+    if (out.length) this.lastSentAt = now;
+    for (const e of this.connection.drainEvents()) this.onConnectionEvent(e);
+    return out;
+  }
+
+  private maybeStartRekey(now: number, keypair: Keypair): void {
+    if (this.rekeyPending || this.next) return;
+    // The responder waits a little longer so the initiator normally starts and the two rarely collide.
+    const after = this.timers.rekeyAfterMs + (this.role === 'responder' ? Math.min(30_000, this.timers.rekeyAfterMs / 10) : 0);
+    if (now - keypair.createdAt >= after || keypair.sent >= REKEY_AFTER_PACKETS) this.rekey(now);
+  }
+
+  // ---------------------------------------------------------------- timers
+
+  nextTimeout(): number | undefined {
+    if (this.connection.closed) return undefined;
+    const candidates = [
+      this.connection.nextTimeout(),
+      this.lastReceivedAt + this.timers.idleTimeoutMs,
+      this.current ? this.lastSentAt + this.timers.keepaliveMs : undefined,
+      this.current && !this.rekeyPending ? this.current.createdAt + this.timers.rekeyAfterMs : undefined,
+      this.current ? this.current.createdAt + this.timers.rejectAfterMs : undefined,
+      this.previousEraseAt,
+      this.pathChallenge ? this.pathChallenge.sentAt + Math.min(this.pathChallenge.sends, 3) * (PATH_VALIDATION_TIMEOUT_MS / 3) : undefined,
+    ];
+    let t: number | undefined;
+    for (const c of candidates) if (c !== undefined && (t === undefined || c < t)) t = c;
+    return t;
+  }
+
+  onTimeout(now: number): void {
+    this.nowHint = now;
+    if (this.connection.closed) return;
+    if (now - this.lastReceivedAt >= this.timers.idleTimeoutMs) {
+      this.connection.abandon(CloseCode.IDLE_TIMEOUT, `no packet from the peer for ${Math.round(this.timers.idleTimeoutMs / 1000)} s`);
+      return;
+    }
+    if (this.current && now - this.current.createdAt >= this.timers.rejectAfterMs) {
+      this.connection.abandon(CloseCode.IDLE_TIMEOUT, 'session keys expired without a rekey');
+      return;
+    }
+    if (this.previousEraseAt !== undefined && now >= this.previousEraseAt) this.retirePrevious();
+    if (this.pathChallenge) {
+      if (now - this.pathChallenge.sentAt >= PATH_VALIDATION_TIMEOUT_MS) this.pathChallenge = undefined;
+      else if (this.pathChallenge.sends < 3 && now - this.pathChallenge.sentAt >= (PATH_VALIDATION_TIMEOUT_MS / 3) * this.pathChallenge.sends) {
+        this.pathChallenge.sends++;
+        this.sendProbe([{ type: 'PATH_CHALLENGE', data: this.pathChallenge.data }], this.pathChallenge.to);
+      }
+    }
+    this.connection.onTimeout(now);
+  }
+
+  status(now: number): SessionStatus {
+    const created = this.current?.createdAt ?? now;
+    return {
+      remote: this.remote,
+      keyAgeMs: now - created,
+      nextRekeyInMs: Math.max(0, created + this.timers.rekeyAfterMs - now),
+      lastReceivedAgoMs: now - this.lastReceivedAt,
+      rekeys: this.rekeys,
+      dropped: { ...this.dropped },
+      connection: this.connection.snapshot(),
+    };
+  }
+
+  /** Erases every key (session over). The endpoint calls this when it forgets the session. */
+  destroy(): void {
+    for (const k of [this.previous, this.current, this.next]) {
+      if (!k) continue;
+      k.sendKey.fill(0);
+      k.receiveKey.fill(0);
+      this.releaseIndex(k.localIndex);
+    }
+    if (this.rekeyPending) this.releaseIndex(this.rekeyPending.localIndex);
+    this.previous = this.current = this.next = undefined;
+    this.rootKey.fill(0);
+    if (!this.connection.closed) this.connection.abandon(CloseCode.SHUTDOWN, 'session destroyed');
+  }
+}

@@ -1,0 +1,142 @@
+/**
+ * Byte layouts of the four packet types (docs/protocol.md §Packets). Every function here is a pure
+ * parse or build; a parse returns undefined for anything malformed so garbage is dropped silently.
+ */
+import { CREDENTIAL_ID_SIZE, MAC_SIZE, PacketType } from './constants';
+
+export const DATA_HEADER_SIZE = 16;
+export const COOKIE_REPLY_SIZE = 4 + 4 + 12 + 16 + 16;
+
+export interface HandshakeInit {
+  kind: number;
+  senderIndex: number;
+  credentialId: Buffer;
+  noise: Buffer;
+  /** Everything before mac1 / before mac2: the MACs cover these. */
+  beforeMac1: Buffer;
+  beforeMac2: Buffer;
+  mac1: Buffer;
+  mac2: Buffer;
+  /** The clear header (type..credential id): the Noise prologue binds it. */
+  header: Buffer;
+}
+
+const INIT_HEADER = 8 + CREDENTIAL_ID_SIZE;
+
+export function buildInitHeader(kind: number, senderIndex: number, credentialId: Buffer): Buffer {
+  const h = Buffer.alloc(INIT_HEADER);
+  h[0] = PacketType.HANDSHAKE_INIT;
+  h[1] = kind;
+  h.writeUInt32BE(senderIndex, 4);
+  credentialId.copy(h, 8, 0, CREDENTIAL_ID_SIZE);
+  return h;
+}
+
+export function parseInit(buf: Buffer, noiseSize: number): HandshakeInit | undefined {
+  if (buf.length !== INIT_HEADER + noiseSize + 2 * MAC_SIZE || buf[0] !== PacketType.HANDSHAKE_INIT) return undefined;
+  if (buf[2] !== 0 || buf[3] !== 0) return undefined;
+  const macAt = INIT_HEADER + noiseSize;
+  return {
+    kind: buf[1],
+    senderIndex: buf.readUInt32BE(4),
+    credentialId: buf.subarray(8, INIT_HEADER),
+    noise: buf.subarray(INIT_HEADER, macAt),
+    header: buf.subarray(0, INIT_HEADER),
+    beforeMac1: buf.subarray(0, macAt),
+    beforeMac2: buf.subarray(0, macAt + MAC_SIZE),
+    mac1: buf.subarray(macAt, macAt + MAC_SIZE),
+    mac2: buf.subarray(macAt + MAC_SIZE),
+  };
+}
+
+export interface HandshakeResp {
+  senderIndex: number;
+  receiverIndex: number;
+  noise: Buffer;
+  header: Buffer;
+  beforeMac1: Buffer;
+  beforeMac2: Buffer;
+  mac1: Buffer;
+  mac2: Buffer;
+}
+
+const RESP_HEADER = 12;
+
+export function buildRespHeader(senderIndex: number, receiverIndex: number): Buffer {
+  const h = Buffer.alloc(RESP_HEADER);
+  h[0] = PacketType.HANDSHAKE_RESP;
+  h.writeUInt32BE(senderIndex, 4);
+  h.writeUInt32BE(receiverIndex, 8);
+  return h;
+}
+
+export function parseResp(buf: Buffer, noiseSize: number): HandshakeResp | undefined {
+  if (buf.length !== RESP_HEADER + noiseSize + 2 * MAC_SIZE || buf[0] !== PacketType.HANDSHAKE_RESP) return undefined;
+  const macAt = RESP_HEADER + noiseSize;
+  return {
+    senderIndex: buf.readUInt32BE(4),
+    receiverIndex: buf.readUInt32BE(8),
+    noise: buf.subarray(RESP_HEADER, macAt),
+    header: buf.subarray(0, RESP_HEADER),
+    beforeMac1: buf.subarray(0, macAt),
+    beforeMac2: buf.subarray(0, macAt + MAC_SIZE),
+    mac1: buf.subarray(macAt, macAt + MAC_SIZE),
+    mac2: buf.subarray(macAt + MAC_SIZE),
+  };
+}
+
+export interface CookieReply {
+  receiverIndex: number;
+  nonce: Buffer;
+  sealedCookie: Buffer;
+}
+
+export function buildCookieReply(receiverIndex: number, nonce: Buffer, sealedCookie: Buffer): Buffer {
+  const b = Buffer.alloc(COOKIE_REPLY_SIZE);
+  b[0] = PacketType.COOKIE_REPLY;
+  b.writeUInt32BE(receiverIndex, 4);
+  nonce.copy(b, 8);
+  sealedCookie.copy(b, 20);
+  return b;
+}
+
+export function parseCookieReply(buf: Buffer): CookieReply | undefined {
+  if (buf.length !== COOKIE_REPLY_SIZE || buf[0] !== PacketType.COOKIE_REPLY) return undefined;
+  return { receiverIndex: buf.readUInt32BE(4), nonce: buf.subarray(8, 20), sealedCookie: buf.subarray(20) };
+}
+
+export interface DataHeader {
+  receiverIndex: number;
+  counter: number;
+  header: Buffer;
+  sealed: Buffer;
+}
+
+export function buildDataHeader(receiverIndex: number, counter: number): Buffer {
+  const h = Buffer.alloc(DATA_HEADER_SIZE);
+  h[0] = PacketType.DATA;
+  h.writeUInt32BE(receiverIndex, 4);
+  h.writeBigUInt64BE(BigInt(counter), 8);
+  return h;
+}
+
+export function parseData(buf: Buffer): DataHeader | undefined {
+  if (buf.length < DATA_HEADER_SIZE + 16 || buf[0] !== PacketType.DATA) return undefined;
+  const counter = buf.readBigUInt64BE(8);
+  if (counter > BigInt(Number.MAX_SAFE_INTEGER)) return undefined;
+  return {
+    receiverIndex: buf.readUInt32BE(4),
+    counter: Number(counter),
+    header: buf.subarray(0, DATA_HEADER_SIZE),
+    sealed: buf.subarray(DATA_HEADER_SIZE),
+  };
+}
+
+/** TAI64N (8-byte TAI seconds label + 4-byte nanoseconds), the initiation timestamp WireGuard uses. */
+export function tai64n(unixMs: number): Buffer {
+  const b = Buffer.alloc(12);
+  const seconds = Math.floor(unixMs / 1000);
+  b.writeBigUInt64BE(2n ** 62n + BigInt(seconds) + 10n, 0);
+  b.writeUInt32BE(Math.floor((unixMs - seconds * 1000) * 1e6), 8);
+  return b;
+}
