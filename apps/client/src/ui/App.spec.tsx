@@ -1,0 +1,312 @@
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FakeConnection } from '../testing/fake-connection';
+import { KEYS, renderUi, waitFor } from '../testing/render-ui';
+
+function connection() {
+  const cronJobs = [
+    { name: 'backup', schedule: '0 3 * * *', enabled: true, next_run: Date.now() + 3_630_000, last_status: 'ok' },
+    { name: 'digest', schedule: '*/5 * * * *', enabled: false },
+  ];
+  return new FakeConnection({ relay: 'relay.example:7000', rttMs: 23, keyAgeMs: 60_000, nextRotationMs: 3_000_000, provider: 'offline', model: 'echo', offline: true })
+    .answer('FILE_LIST', (msg) => ({ type: 'OK', entries: msg.path === '' ? [{ name: 'docs', kind: 'dir', size: 0 }, { name: 'a.txt', kind: 'file', size: 1234 }] : [{ name: 'inner.md', kind: 'file', size: 5 }] }))
+    .answer('CRON_LIST', () => ({ type: 'OK', jobs: cronJobs }));
+}
+
+/** The live part of the frame: everything from the tab bar down (scrollback is above it). */
+const liveArea = (frame: string) => frame.slice(frame.lastIndexOf(' Chat  '));
+
+describe('App shell', () => {
+  test('switches tabs with Tab, Shift+Tab, F1–F3 and Alt+1–3', async () => {
+    const conn = connection();
+    const ui = await renderUi(conn);
+    expect(ui.frame()).toContain('Type a message');
+    await ui.press(KEYS.tab);
+    await waitFor(() => expect(ui.frame()).toContain('a.txt'));
+    expect(ui.frame()).toContain('docs/');
+    await ui.press(KEYS.f3);
+    await waitFor(() => expect(ui.frame()).toContain('backup'));
+    await ui.press('\x1b1');
+    await waitFor(() => expect(ui.frame()).toContain('Type a message'));
+    await ui.press(KEYS.shiftTab);
+    await waitFor(() => expect(ui.frame()).toContain('r run now'));
+    await ui.press(KEYS.f2);
+    await waitFor(() => expect(ui.frame()).toContain('Enter open'));
+    expect(conn.sent.filter((m) => m.type === 'FILE_LIST')).toHaveLength(1); // state survives tab switches
+    ui.unmount();
+  });
+
+  test('status line shows state, relay, RTT, key age, rotation, model and the offline label', async () => {
+    const conn = connection();
+    const ui = await renderUi(conn);
+    const lines = ui.frame().split('\n');
+    const tabBar = lines.find((l) => l.includes(' Chat ')) ?? '';
+    expect(tabBar).toMatch(/\[offline provider\] offline\/echo$/);
+    const status = lines.find((l) => l.includes('●')) ?? '';
+    expect(status).toContain('connected');
+    expect(status).toContain('relay.example:7000');
+    expect(status).toContain('rtt 23 ms');
+    expect(status).toMatch(/keys 1m, rotate in 50m/);
+    for (const line of lines) expect(line.length).toBeLessThanOrEqual(80);
+    conn.setStatus({ state: 'reconnecting' });
+    await waitFor(() => expect(ui.frame()).toContain('reconnecting…'));
+    conn.setStatus({ state: 'connected' });
+    await waitFor(() => expect(ui.frame()).toContain('Reconnected to relay.example:7000.'));
+    ui.unmount();
+  });
+
+  test('Ctrl+C once warns, twice exits', async () => {
+    const conn = connection();
+    let exits = 0;
+    const ui = await renderUi(conn, { onExit: () => exits++ });
+    await ui.press(KEYS.ctrlC);
+    await waitFor(() => expect(ui.frame()).toContain('Press Ctrl+C again to exit'));
+    expect(exits).toBe(0);
+    await ui.press(KEYS.ctrlC);
+    expect(exits).toBe(1);
+  });
+});
+
+describe('Chat', () => {
+  test('Ctrl+J and Alt+Enter insert newlines; Enter sends one CHAT', async () => {
+    const conn = connection();
+    const ui = await renderUi(conn);
+    await ui.type('hello');
+    await ui.press(KEYS.ctrlJ);
+    await ui.type('big');
+    await ui.press(KEYS.altEnter);
+    await ui.type('world');
+    await waitFor(() => expect(ui.frame()).toMatch(/› hello\n\s+big\n\s+world/));
+    expect(conn.sent.filter((m) => m.type === 'CHAT')).toHaveLength(0);
+    await ui.press(KEYS.backspace, KEYS.enter);
+    const chat = await conn.nextRequest('CHAT');
+    expect(chat.msg.text).toBe('hello\nbig\nworl');
+    ui.unmount();
+  });
+
+  test('a pasted multi-line text stays one message; Up recalls it', async () => {
+    const conn = connection();
+    const ui = await renderUi(conn);
+    await ui.press('first line\rsecond line');
+    expect(conn.sent).toHaveLength(0);
+    await ui.press(KEYS.enter);
+    const chat = await conn.nextRequest('CHAT');
+    expect(chat.msg.text).toBe('first line\nsecond line');
+    conn.finish(chat.msg.id, { type: 'CHAT_DONE', text: 'ok' });
+    await waitFor(() => expect(ui.frame()).toContain('Type a message'));
+    await ui.press(KEYS.up);
+    await waitFor(() => expect(liveArea(ui.frame())).toContain('second line'));
+    ui.unmount();
+  });
+
+  test('with bracketed paste on, an unmarked chunk is typed keys and a marked paste stays one message', async () => {
+    const conn = connection();
+    const ui = await renderUi(conn, { pasteMarks: true });
+    await ui.press('hi\r');
+    const first = await conn.nextRequest('CHAT');
+    expect(first.msg.text).toBe('hi');
+    conn.finish(first.msg.id, { type: 'CHAT_DONE', text: 'hello' });
+    await ui.press('\x1b[200~one\rtwo\x1b[201~');
+    await waitFor(() => expect(liveArea(ui.frame())).toMatch(/› one\n\s+two/));
+    await ui.press(KEYS.enter);
+    await waitFor(() => expect(conn.sent.filter((m) => m.type === 'CHAT').map((m) => m.text)).toEqual(['hi', 'one\ntwo']));
+    ui.unmount();
+  });
+
+  test('streams markdown: an unfinished code fence renders as code, finished paragraphs move to the scrollback', async () => {
+    const conn = connection();
+    const ui = await renderUi(conn);
+    await ui.type('show code');
+    await ui.press(KEYS.enter);
+    const chat = await conn.nextRequest('CHAT');
+    conn.piece(chat.msg.id, { type: 'CHAT_DELTA', text: 'Here is **the** answer.\n\n```js\nconst x = 1;\n' });
+    conn.piece(chat.msg.id, { type: 'CHAT_DELTA', text: 'const y = 2;' });
+    await waitFor(() => expect(ui.frame()).toContain('const y = 2;'));
+    const frame = ui.frame();
+    expect(frame).not.toContain('```'); // the fence is closed virtually and rendered, never shown raw
+    expect(frame).not.toContain('**');
+    // The finished paragraph is above the tab bar (scrollback), the code is below it (live).
+    const tabBar = frame.lastIndexOf(' Chat  ');
+    expect(frame.indexOf('Here is the answer.')).toBeLessThan(tabBar);
+    expect(frame.indexOf('const x = 1;')).toBeGreaterThan(tabBar);
+    expect(frame).toContain('replying · Esc to cancel');
+    for (const line of frame.split('\n')) expect(line.length).toBeLessThanOrEqual(80);
+
+    conn.finish(chat.msg.id, { type: 'CHAT_DONE', text: 'Here is **the** answer.\n\n```js\nconst x = 1;\nconst y = 2;\n```\n\nDone.' });
+    await waitFor(() => expect(ui.frame()).toContain('Done.'));
+    const done = ui.frame();
+    expect(done.indexOf('const y = 2;')).toBeLessThan(done.lastIndexOf(' Chat  '));
+    expect(done.indexOf('Done.')).toBeLessThan(done.lastIndexOf(' Chat  '));
+    expect(done.match(/Here is the answer\./g)).toHaveLength(1); // written once
+    ui.unmount();
+  });
+
+  test('a long streaming reply keeps the live area shorter than the 24-row terminal', async () => {
+    const conn = connection();
+    const ui = await renderUi(conn);
+    await ui.type('long');
+    await ui.press(KEYS.enter);
+    const chat = await conn.nextRequest('CHAT');
+    const code = Array.from({ length: 60 }, (_, i) => `line ${i} ${'x'.repeat(100)}`).join('\n');
+    conn.piece(chat.msg.id, { type: 'CHAT_DELTA', text: `\`\`\`\n${code}\nlast` });
+    await waitFor(() => expect(ui.frame()).toContain('line 59'));
+    const live = liveArea(ui.frame()).split('\n');
+    expect(live.length).toBeLessThan(24);
+    for (const line of live) expect(line.length).toBeLessThanOrEqual(80);
+    ui.unmount();
+  });
+
+  test('Esc sends CHAT_CANCEL for the running turn', async () => {
+    const conn = connection();
+    const ui = await renderUi(conn);
+    await ui.type('stop me');
+    await ui.press(KEYS.enter);
+    const chat = await conn.nextRequest('CHAT');
+    conn.piece(chat.msg.id, { type: 'CHAT_DELTA', text: 'partial' });
+    await ui.press(KEYS.esc);
+    const cancel = await conn.nextRequest('CHAT_CANCEL');
+    expect(cancel.msg.re).toBe(chat.msg.id);
+    conn.finish(cancel.msg.id, { type: 'OK' });
+    conn.finish(chat.msg.id, { type: 'CHAT_DONE', text: 'partial', cancelled: true });
+    await waitFor(() => expect(ui.frame()).toContain('Reply cancelled.'));
+    expect(ui.frame()).toContain('partial');
+    ui.unmount();
+  });
+
+  test('LLM_UNREACHABLE is shown as [Error: Cannot reach LLM server]', async () => {
+    const conn = connection();
+    const ui = await renderUi(conn);
+    await ui.type('hi');
+    await ui.press(KEYS.enter);
+    const chat = await conn.nextRequest('CHAT');
+    conn.fail(chat.msg.id, 'LLM_UNREACHABLE', 'llm-server is not answering');
+    await waitFor(() => expect(ui.frame()).toContain('[Error: Cannot reach LLM server]'));
+    ui.unmount();
+  });
+
+  test('a turn finished on another device appears in the scrollback', async () => {
+    const conn = connection();
+    const ui = await renderUi(conn);
+    conn.push({ type: 'CHAT_DONE', question: 'from phone', text: 'phone *answer*' });
+    await waitFor(() => expect(ui.frame()).toContain('[another device] › from phone'));
+    expect(ui.frame()).toContain('phone answer');
+    ui.unmount();
+  });
+
+  test('slash commands run instead of being sent as chat', async () => {
+    const conn = connection().answer('SESSION_RESET', () => ({ type: 'OK' }));
+    const ui = await renderUi(conn);
+    await ui.type('/reset');
+    await ui.press(KEYS.enter);
+    await waitFor(() => expect(ui.frame()).toContain('New conversation started'));
+    expect(conn.sent.map((m) => m.type)).toEqual(['SESSION_RESET']);
+    ui.unmount();
+  });
+});
+
+describe('Files', () => {
+  test('Enter opens a folder, Backspace goes up, Delete asks before deleting', async () => {
+    const conn = connection().answer('FILE_DELETE', () => ({ type: 'OK' }));
+    const ui = await renderUi(conn);
+    await ui.press(KEYS.f2);
+    await waitFor(() => expect(ui.frame()).toContain('a.txt'));
+    await ui.press(KEYS.enter);
+    await waitFor(() => expect(ui.frame()).toContain('inner.md'));
+    expect(conn.sent.at(-1)).toMatchObject({ type: 'FILE_LIST', path: 'docs' });
+    await ui.press(KEYS.backspace);
+    await waitFor(() => expect(ui.frame()).toContain('a.txt'));
+    ui.stdin.write(KEYS.down); // Down and Delete in one burst, before React re-renders
+    await ui.press(KEYS.delete);
+    await waitFor(() => expect(ui.frame()).toContain('Delete file a.txt? [y/N]'));
+    await ui.press('n');
+    expect(conn.sent.some((m) => m.type === 'FILE_DELETE')).toBe(false);
+    await ui.press(KEYS.delete, 'y');
+    await waitFor(() => expect(conn.sent.some((m) => m.type === 'FILE_DELETE' && m.path === 'a.txt')).toBe(true));
+    ui.unmount();
+  });
+});
+
+describe('Files transfers', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'clawchat-ui-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('d downloads the selected file with a live progress bar', async () => {
+    const conn = connection();
+    const content = Buffer.alloc(1234, 7);
+    const ui = await renderUi(conn, { downloadDir: dir });
+    await ui.press(KEYS.f2);
+    await waitFor(() => expect(ui.frame()).toContain('a.txt'));
+    await ui.press(KEYS.down, 'd');
+    await waitFor(() => expect(ui.frame()).toContain(`Download a.txt to folder: ${dir}`));
+    await ui.press(KEYS.enter);
+    const request = await conn.nextRequest('FILE_DOWNLOAD');
+    expect(request.msg).toMatchObject({ path: 'a.txt', offset: 0 });
+    conn.piece(request.msg.id, { type: 'FILE_DATA', offset: 0, bytes: content.subarray(0, 617) });
+    await waitFor(() => expect(ui.frame()).toMatch(/↓ a\.txt\s+\[█+░+\]\s+50%\s+617 B \/ 1\.2 KiB/));
+    conn.piece(request.msg.id, { type: 'FILE_DATA', offset: 617, bytes: content.subarray(617) });
+    conn.finish(request.msg.id, { type: 'FILE_DONE', size: 1234, sha256: createHash('sha256').update(content).digest('hex') });
+    await waitFor(() => expect(ui.frame()).toMatch(/↓ a\.txt\s+done/));
+    expect(ui.frame()).toContain(`Downloaded a.txt to ${join(dir, 'a.txt')}`);
+    expect(readFileSync(join(dir, 'a.txt')).equals(content)).toBe(true);
+    ui.unmount();
+  });
+
+  test('u uploads a local path into the current folder', async () => {
+    const local = join(dir, 'notes.md');
+    writeFileSync(local, '# notes');
+    const conn = connection()
+      .answer('FILE_UPLOAD', () => ({ type: 'OK', upload: 'u1', offset: 0 }))
+      .answer('FILE_CHUNK', () => ({ type: 'OK' }))
+      .answer('FILE_COMMIT', () => ({ type: 'OK' }));
+    const ui = await renderUi(conn);
+    await ui.press(KEYS.f2);
+    await waitFor(() => expect(ui.frame()).toContain('a.txt'));
+    await ui.press(KEYS.enter); // into docs/
+    await waitFor(() => expect(ui.frame()).toContain('inner.md'));
+    await ui.press('u');
+    await ui.press(local);
+    await ui.press(KEYS.enter);
+    await waitFor(() => expect(ui.frame()).toMatch(/↑ notes\.md\s+done/));
+    expect(conn.sent.find((m) => m.type === 'FILE_UPLOAD')).toMatchObject({ path: 'docs/notes.md', size: 7 });
+    expect(conn.sent.filter((m) => m.type === 'FILE_LIST').at(-1)).toMatchObject({ path: 'docs' }); // refreshed
+    ui.unmount();
+  });
+});
+
+describe('Crontab', () => {
+  test('a pushed CRON_EVENT updates the job list live', async () => {
+    const conn = connection();
+    const ui = await renderUi(conn);
+    await ui.press(KEYS.f3);
+    await waitFor(() => expect(ui.frame()).toMatch(/backup.*in 1h00m \((\d\d-\d\d )?\d\d:\d\d\).*ok/));
+    expect(ui.frame()).toMatch(/digest.*disabled/);
+    conn.push({ type: 'CRON_EVENT', name: 'backup', event: 'started' });
+    await waitFor(() => expect(ui.frame()).toMatch(/backup.*running/));
+    conn.push({ type: 'CRON_EVENT', name: 'backup', event: 'finished', status: 'failed' });
+    await waitFor(() => expect(ui.frame()).toMatch(/backup.*failed/));
+    ui.unmount();
+  });
+
+  test('r runs the selected job, e toggles it, l writes its recent output to the scrollback', async () => {
+    const conn = connection()
+      .answer('CRON_RUN', () => ({ type: 'OK' }))
+      .answer('CRON_DISABLE', () => ({ type: 'OK' }))
+      .answer('CRON_LOG', () => ({ type: 'OK', runs: [{ started_at: 0, status: 'ok', output: 'backed up 3 files' }] }));
+    const ui = await renderUi(conn);
+    await ui.press(KEYS.f3);
+    await waitFor(() => expect(ui.frame()).toContain('backup'));
+    await ui.press('r');
+    await waitFor(() => expect(ui.frame()).toContain('Started backup.'));
+    expect(conn.sent.find((m) => m.type === 'CRON_RUN')).toMatchObject({ name: 'backup' });
+    await ui.press('e');
+    await waitFor(() => expect(conn.sent.find((m) => m.type === 'CRON_DISABLE')).toMatchObject({ name: 'backup' }));
+    await ui.press('l');
+    await waitFor(() => expect(ui.frame()).toContain('backed up 3 files'));
+    ui.unmount();
+  });
+});

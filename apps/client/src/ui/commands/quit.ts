@@ -1,0 +1,10 @@
+import type { SlashCommand } from './types';
+
+export const quitCommand: SlashCommand = {
+  name: 'quit',
+  usage: '/quit',
+  description: 'leave clawchat',
+  run(ctx) {
+    ctx.exit();
+  },
+};

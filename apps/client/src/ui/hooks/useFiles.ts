@@ -1,0 +1,128 @@
+/** Browsing the remote sandbox: current folder, its entries, the selection, and file operations. */
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { errorMessage, type ClientConnection } from '../../connection/types';
+import { useSyncedState } from './useSyncedState';
+import { remoteJoin } from './useTransfers';
+
+export interface RemoteEntry {
+  name: string;
+  kind: 'file' | 'dir';
+  size: number;
+  mtime?: number;
+}
+
+export interface FilesControls {
+  /** Current folder, `''` for the sandbox root. */
+  cwd: string;
+  entries: RemoteEntry[];
+  selected: number;
+  loading: boolean;
+  error?: string;
+  /** Moves the selection by `delta` rows (clamped). */
+  move(delta: number): void;
+  select(index: number): void;
+  /** The selected entry as of the latest key, not the latest render. */
+  current(): RemoteEntry | undefined;
+  open(entry: RemoteEntry): void;
+  up(): void;
+  refresh(): void;
+  /** Runs a simple request (FILE_DELETE, FILE_MKDIR, FILE_MOVE) and refreshes the listing. */
+  operate(msg: { type: string; path: string; to?: string }, done: string): Promise<void>;
+  notice?: string;
+}
+
+function toEntry(raw: unknown): RemoteEntry | null {
+  if (!raw || typeof raw !== 'object') return null;
+  const r = raw as Record<string, unknown>;
+  if (typeof r.name !== 'string') return null;
+  const mtime = typeof r.mtime === 'number' ? r.mtime : typeof r.mtime === 'string' ? Date.parse(r.mtime) : undefined;
+  return { name: r.name, kind: r.kind === 'dir' ? 'dir' : 'file', size: typeof r.size === 'number' ? r.size : 0, mtime: Number.isNaN(mtime) ? undefined : mtime };
+}
+
+/** Folders first, then by name. */
+export function sortEntries(entries: RemoteEntry[]): RemoteEntry[] {
+  return [...entries].sort((a, b) => (a.kind === b.kind ? a.name.localeCompare(b.name) : a.kind === 'dir' ? -1 : 1));
+}
+
+export function parentOf(path: string): string {
+  const at = path.lastIndexOf('/');
+  return at < 0 ? '' : path.slice(0, at);
+}
+
+export function useFiles(conn: ClientConnection, active: boolean): FilesControls {
+  const [cwd, setCwd] = useState('');
+  // Synced: a key handler must see the selection of the key before it, even if React has not
+  // re-rendered yet (Down then Delete in one burst must delete the entry Down moved to).
+  const [entries, entriesRef, setEntries] = useSyncedState<RemoteEntry[]>([]);
+  const [selected, selectedRef, setSelected] = useSyncedState(0);
+  const [loading, setLoading] = useState(false);
+  const [error, setError] = useState<string>();
+  const [notice, setNotice] = useState<string>();
+  const [loadedOnce, setLoadedOnce] = useState(false);
+  const generation = useRef(0);
+
+  const load = useCallback(
+    async (path: string, selectName?: string) => {
+      const mine = ++generation.current;
+      setLoading(true);
+      setError(undefined);
+      try {
+        const answer = await conn.request({ type: 'FILE_LIST', path });
+        if (mine !== generation.current) return;
+        const list = sortEntries((Array.isArray(answer.entries) ? answer.entries : []).map(toEntry).filter((e): e is RemoteEntry => e !== null));
+        setCwd(path);
+        setEntries(list);
+        setSelected(Math.max(0, selectName ? list.findIndex((e) => e.name === selectName) : 0));
+      } catch (err) {
+        if (mine === generation.current) setError(errorMessage(err));
+      } finally {
+        if (mine === generation.current) setLoading(false);
+      }
+    },
+    [conn, setEntries, setSelected],
+  );
+
+  useEffect(() => {
+    if (active && !loadedOnce) {
+      setLoadedOnce(true);
+      void load('');
+    }
+  }, [active, loadedOnce, load]);
+
+  const operate = useCallback(
+    async (msg: { type: string; path: string; to?: string }, done: string) => {
+      try {
+        await conn.request(msg);
+        setNotice(done);
+      } catch (err) {
+        setNotice(undefined);
+        setError(errorMessage(err));
+        return;
+      }
+      await load(cwd, msg.to ? msg.to.split('/').pop() : undefined);
+    },
+    [conn, load, cwd],
+  );
+
+  return {
+    cwd,
+    entries,
+    selected,
+    loading,
+    error,
+    notice,
+    select: (index) => setSelected(Math.max(0, Math.min(entriesRef.current.length - 1, index))),
+    move: (delta) => setSelected(Math.max(0, Math.min(entriesRef.current.length - 1, selectedRef.current + delta))),
+    current: () => entriesRef.current[selectedRef.current],
+    open: (entry) => {
+      setNotice(undefined);
+      if (entry.kind === 'dir') void load(remoteJoin(cwd, entry.name));
+    },
+    up: () => {
+      setNotice(undefined);
+      if (cwd !== '') void load(parentOf(cwd), cwd.split('/').pop());
+    },
+    refresh: () => void load(cwd),
+    operate,
+  };
+}
