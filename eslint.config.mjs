@@ -31,6 +31,8 @@ export default [
               onlyDependOnLibsWithTags: ['lib:crypto', 'lib:protocol', 'lib:context', 'lib:cron', 'lib:file-protocol', 'lib:llm'],
             },
             { sourceTag: 'app:client', onlyDependOnLibsWithTags: ['lib:crypto', 'lib:protocol', 'lib:security-file'] },
+            { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['*'] },
+            { sourceTag: 'scope:tools', onlyDependOnLibsWithTags: ['*'] },
             { sourceTag: 'type:core', onlyDependOnLibsWithTags: ['type:core'] },
             { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
           ],

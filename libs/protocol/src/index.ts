@@ -11,6 +11,7 @@ export {
   InitiatorEndpoint,
   IndexTable,
   type ResponderPolicy,
+  type Admission,
   type ResponderEvent,
   type InitiatorEvent,
   type PeerHello,
@@ -18,3 +19,4 @@ export {
   type ResponderOptions,
   type InitiatorOptions,
 } from './secure/endpoint';
+export { streamClassFor, localStreamId, splitLocalStreamId } from './link/streams';

@@ -54,9 +54,19 @@ export interface ResponderPolicy {
    * Message 1 authenticated: accept (returning the resumption id to hand out, zeros for none) or refuse.
    * Refusal is silent on the wire, like every other failure before authentication.
    */
-  admit(hello: PeerHello, now: number): { resumptionId: Buffer } | undefined;
+  admit(hello: PeerHello, now: number): Admission | undefined;
   /** The initiator sent its first data packet: the session is real (a ticket is consumed now). */
   confirmed(session: SecureSession, hello: PeerHello, resumptionPsk: Buffer, now: number): void;
+}
+
+/**
+ * How the responder answers an authenticated initiation. `refuse` completes the handshake only to close
+ * the session at once with an authenticated reason (expired or used ticket): the initiator proved it
+ * holds the credential, so it may learn why it cannot use it; nobody else learns anything.
+ */
+export interface Admission {
+  resumptionId: Buffer;
+  refuse?: { code: number; reason: string };
 }
 
 export type DropReason =
@@ -117,6 +127,7 @@ export class IndexTable<T> {
 
 interface Entry {
   session: SecureSession | undefined;
+  refuse?: { code: number; reason: string };
   hello: PeerHello;
   resumptionPsk: Buffer;
   confirmed: boolean;
@@ -157,12 +168,12 @@ export class ResponderEndpoint {
 
   get sessionCount(): number {
     let n = 0;
-    for (const e of this.entries) if (e.confirmed) n++;
+    for (const e of this.entries) if (e.confirmed && !e.refuse) n++;
     return n;
   }
 
   sessions(): { session: SecureSession; hello: PeerHello }[] {
-    return [...this.entries].filter((e) => e.confirmed && e.session).map((e) => ({ session: e.session as SecureSession, hello: e.hello }));
+    return [...this.entries].filter((e) => e.confirmed && e.session && !e.refuse).map((e) => ({ session: e.session as SecureSession, hello: e.hello }));
   }
 
   isUnderLoad(now: number): boolean {
@@ -261,7 +272,7 @@ export class ResponderEndpoint {
       this.drops.capacity++;
       return;
     }
-    const entry: Entry = { session: undefined, hello, resumptionPsk: Buffer.alloc(0), confirmed: false, createdAt: now };
+    const entry: Entry = { session: undefined, refuse: admitted.refuse, hello, resumptionPsk: Buffer.alloc(0), confirmed: false, createdAt: now };
     const localIndex = this.indices.allocate(entry);
     const { body, result } = writeResponse(read, localIndex, init.senderIndex, admitted.resumptionId);
     entry.resumptionPsk = result.resumptionPsk;
@@ -324,6 +335,11 @@ export class ResponderEndpoint {
   private confirm(entry: Entry, now: number): void {
     entry.confirmed = true;
     const session = entry.session as SecureSession;
+    if (entry.refuse) {
+      entry.resumptionPsk.fill(0);
+      session.close(entry.refuse.code, entry.refuse.reason);
+      return;
+    }
     this.o.policy.confirmed(session, entry.hello, entry.resumptionPsk, now);
     entry.resumptionPsk.fill(0);
     this.events.push({ kind: 'session', session, hello: entry.hello });
@@ -331,6 +347,12 @@ export class ResponderEndpoint {
 
   private collect(entry: Entry, now: number): void {
     const session = entry.session as SecureSession;
+    if (entry.refuse) {
+      for (const d of session.flush(now)) this.out.push(d);
+      session.drainEvents();
+      if (session.isClosed) this.forget(entry);
+      return;
+    }
     for (const event of session.drainEvents()) {
       if (event.kind === 'confirmed') continue;
       this.events.push({ kind: 'sessionEvent', session, hello: entry.hello, event });

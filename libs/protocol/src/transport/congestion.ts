@@ -39,8 +39,8 @@ export class RttEstimator {
   }
 
   /** Probe timeout without backoff (RFC 9002 §6.2.1). */
-  pto(): number {
-    return this.smoothed + Math.max(4 * this.variance, GRANULARITY_MS) + MAX_ACK_DELAY_MS;
+  pto(maxAckDelayMs: number = MAX_ACK_DELAY_MS): number {
+    return this.smoothed + Math.max(4 * this.variance, GRANULARITY_MS) + maxAckDelayMs;
   }
 
   /** How long after a later packet is acknowledged an earlier one counts as lost (§6.1.2). */

@@ -45,6 +45,12 @@ export const CloseCode = {
   REVOKED: 3,
   SHUTDOWN: 4,
   REPLACED: 5,
+  /** The .sec ticket's validity ended (judged by the relay's clock). */
+  TICKET_EXPIRED: 6,
+  /** The .sec ticket was already used by another device. */
+  TICKET_USED: 7,
+  /** The .sec ticket was revoked by the compromise procedure. */
+  TICKET_REVOKED: 8,
 } as const;
 
 interface StreamRange {
@@ -246,7 +252,7 @@ export class ReliableConnection {
     if (!ackEliciting) return;
     this.unackedEliciting++;
     if (!inOrder || this.unackedEliciting >= ACK_ELICITING_THRESHOLD) this.ackNow = true;
-    else if (this.ackDeadline === undefined) this.ackDeadline = now + MAX_ACK_DELAY_MS;
+    else if (this.ackDeadline === undefined) this.ackDeadline = now + Math.min(MAX_ACK_DELAY_MS, this.rtt.smoothed / 4);
   }
 
   private onFrame(frame: Frame, now: number): void {
@@ -397,12 +403,17 @@ export class ReliableConnection {
     if (this.lossTime !== undefined) return this.lossTime;
     if (!this.hasAckElicitingInFlight()) return undefined;
     const backoff = 2 ** Math.min(this.ptoCount, MAX_PTO_BACKOFF);
-    return this.timeOfLastAckEliciting + this.rtt.pto() * backoff;
+    return this.timeOfLastAckEliciting + this.rtt.pto(this.peerAckDelayBound()) * backoff;
   }
 
   /** Only ack-eliciting packets are tracked in `sent`, so any entry counts. */
   private hasAckElicitingInFlight(): boolean {
     return this.sent.size > 0;
+  }
+
+  /** The peer delays ACKs by at most a quarter RTT (capped), the same rule we follow. */
+  private peerAckDelayBound(): number {
+    return Math.min(MAX_ACK_DELAY_MS, this.rtt.smoothed / 4);
   }
 
   onTimeout(now: number): void {
@@ -585,12 +596,18 @@ export class ReliableConnection {
     return s;
   }
 
-  /** Forgets a stream's state once the application is done with it (the relay's per-client streams). */
+  /**
+   * Forgets a stream's state once the application is done with it (a client session on the local link
+   * closed). Unsent data is discarded; the peer must not use the stream id again.
+   */
   dropStream(id: number): void {
-    const s = this.sendStreams.get(id);
-    if (s && s.buffered === 0) {
-      this.sendStreams.delete(id);
-      this.classIds = undefined;
+    if (this.sendStreams.delete(id)) this.classIds = undefined;
+    const r = this.recvStreams.get(id);
+    if (r) {
+      this.recvStreams.delete(id);
+      // Credit held by the dropped stream is returned to the connection window.
+      const unreleased = r.highestReceived - r.released;
+      if (unreleased > 0) this.releasedTotal += unreleased;
     }
   }
 

@@ -20,8 +20,12 @@ export const TIME_THRESHOLD_DEN = 8;
 export const GRANULARITY_MS = 1;
 /** RTT assumed before the first sample. The handshake gives a sample, so this is rarely used. */
 export const INITIAL_RTT_MS = 100;
-/** How long a receiver may delay an ACK; included in the probe timeout. */
-export const MAX_ACK_DELAY_MS = 10;
+/**
+ * How long a receiver may delay an ACK; included in the probe timeout. Receivers delay by at most a
+ * quarter of the RTT below that, so a small congestion window (heavy loss) is never stalled waiting
+ * for a delayed ACK on a short path.
+ */
+export const MAX_ACK_DELAY_MS = 5;
 /** Acknowledge at least every this many ack-eliciting packets (RFC 9000 says 2; 4 halves ACK traffic
  * on bulk transfers, and out-of-order arrival still triggers an immediate ACK). */
 export const ACK_ELICITING_THRESHOLD = 4;

@@ -1,0 +1,163 @@
+/**
+ * The thin node:dgram adapter: it owns one UDP socket and one timer and drives a pure endpoint state
+ * machine (ResponderEndpoint or InitiatorEndpoint) with real time. Everything protocol-related lives
+ * in the state machines; this file only moves bytes and schedules wake-ups.
+ */
+import dgram from 'node:dgram';
+import { performance } from 'node:perf_hooks';
+import type { Address, Datagram } from '../secure/session';
+
+export interface DrivenMachine {
+  receive(data: Buffer, from: Address, now: number): void;
+  flush(now: number): Datagram[];
+  nextTimeout(): number | undefined;
+  onTimeout(now: number): void;
+}
+
+export interface UdpDriverOptions {
+  host: string;
+  port: number;
+  /** Socket buffers: large enough that a burst within the congestion window is not dropped locally. */
+  bufferBytes?: number;
+  /** Called after every batch of input so the owner can drain the machine's events. */
+  onActivity?: () => void;
+}
+
+/** Monotonic milliseconds: the state machines must never see time go backwards (NTP steps). */
+export const monotonicNow = (): number => performance.now();
+
+export class UdpDriver {
+  readonly socket: dgram.Socket;
+  private machine: DrivenMachine | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private timerAt = Infinity;
+  private flushQueued = false;
+  private closed = false;
+  sendErrors = 0;
+
+  private constructor(
+    socket: dgram.Socket,
+    private readonly onActivity: (() => void) | undefined,
+  ) {
+    this.socket = socket;
+  }
+
+  /** Binds the socket; resolves once it is listening (rejects with the bind error, e.g. EADDRINUSE). */
+  static async bind(o: UdpDriverOptions): Promise<UdpDriver> {
+    const type = o.host.includes(':') ? 'udp6' : 'udp4';
+    const socket = dgram.createSocket({ type, reuseAddr: false, ipv6Only: false });
+    const driver = new UdpDriver(socket, o.onActivity);
+    await new Promise<void>((resolve, reject) => {
+      socket.once('error', reject);
+      socket.bind(o.port, o.host, () => {
+        socket.off('error', reject);
+        resolve();
+      });
+    });
+    const size = o.bufferBytes ?? 4 * 1024 * 1024;
+    try {
+      socket.setRecvBufferSize(size);
+      socket.setSendBufferSize(size);
+    } catch {
+      // Some systems cap buffer sizes; the defaults still work, only with more local drops.
+    }
+    // ICMP errors (port unreachable) surface as socket errors; they are not fatal for UDP.
+    socket.on('error', () => {
+      driver.sendErrors++;
+    });
+    socket.on('message', (data, rinfo) => driver.onMessage(data, { address: rinfo.address, port: rinfo.port }));
+    return driver;
+  }
+
+  get address(): Address {
+    const a = this.socket.address();
+    return { address: a.address, port: a.port };
+  }
+
+  /** Installs (or replaces) the state machine this socket feeds. */
+  attach(machine: DrivenMachine): void {
+    this.machine = machine;
+    this.kick();
+  }
+
+  private onMessage(data: Buffer, from: Address): void {
+    if (!this.machine || this.closed) return;
+    try {
+      this.machine.receive(data, from, monotonicNow());
+    } catch {
+      // A state machine must never throw on network input; if one does, drop the datagram, keep running.
+      return;
+    }
+    this.kick();
+  }
+
+  /**
+   * Schedules one flush for the end of this turn of the event loop, so a burst of incoming datagrams
+   * is answered with one batch of ACKs rather than one flush per datagram.
+   */
+  kick(): void {
+    if (this.flushQueued || this.closed) return;
+    this.flushQueued = true;
+    setImmediate(() => {
+      this.flushQueued = false;
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    const m = this.machine;
+    if (!m || this.closed) return;
+    const now = monotonicNow();
+    const due = m.nextTimeout();
+    if (due !== undefined && due <= now) m.onTimeout(now);
+    this.onActivity?.();
+    for (const d of m.flush(now)) this.send(d);
+    this.onActivity?.();
+    this.schedule();
+  }
+
+  private send(d: Datagram): void {
+    this.socket.send(d.data, d.to.port, d.to.address, (err) => {
+      if (err) this.sendErrors++;
+    });
+  }
+
+  private schedule(): void {
+    const m = this.machine;
+    if (!m || this.closed) return;
+    const at = m.nextTimeout();
+    if (at === undefined) {
+      if (this.timer) clearTimeout(this.timer);
+      this.timer = undefined;
+      this.timerAt = Infinity;
+      return;
+    }
+    if (this.timer && at >= this.timerAt - 0.5 && at <= this.timerAt) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timerAt = at;
+    this.timer = setTimeout(
+      () => {
+        this.timer = undefined;
+        this.timerAt = Infinity;
+        this.pump();
+      },
+      Math.max(0, at - monotonicNow()),
+    );
+    this.timer.unref?.();
+  }
+
+  /** Sends raw bytes (tests and attack simulations only). */
+  sendRaw(data: Buffer, to: Address): void {
+    this.send({ to, data });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    // One last flush so a queued CLOSE frame reaches the peer.
+    if (this.machine) for (const d of this.machine.flush(monotonicNow())) this.send(d);
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    await new Promise<void>((resolve) => this.socket.close(() => resolve()));
+  }
+}
