@@ -469,7 +469,12 @@ export class ReliableConnection {
 
     if (this.closing) {
       if (ack) frames.push(ack);
-      frames.push({ type: 'CLOSE', code: this.closing.code, reason: this.closing.reason });
+      const close: Frame = { type: 'CLOSE', code: this.closing.code, reason: this.closing.reason };
+      // Last words first (a COMPROMISED notice, a final answer): whatever fits rides in the same packet.
+      const lastWords: StreamRange[] = [];
+      const closeRoom = room - (ack ? encodedFrameSize(ack) : 0) - encodedFrameSize(close);
+      if (closeRoom > 16) this.fillStreams(frames, lastWords, closeRoom);
+      frames.push(close);
       const closing = this.closing;
       this.closing = undefined;
       const packet = this.finish(frames, [], [], false, now);

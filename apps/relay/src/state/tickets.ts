@@ -1,0 +1,202 @@
+/**
+ * The .sec lifecycle around the pure SecIssuer: persisting the issuer's state (0600), writing
+ * clawchat-current.sec when it says so, minting on-demand tickets, and remembering which device key
+ * first used each ticket (a lost handshake response must not burn the ticket, but a second device may
+ * not share it). Expiry is judged by this clock (the relay's), never the client's.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import {
+  SecIssuer,
+  currentSecPath,
+  isTicketLookupError,
+  secBodyForTicket,
+  writeFileAtomicSync,
+  writeSecFile,
+  type RelayEndpoint,
+  type SecIssuerState,
+  type Ticket,
+  type TicketRejection,
+} from '@clawchat/security-file';
+import type { Logger } from '../log';
+
+const STATE_FILE = 'tickets.json';
+/** How long the PSK of a spent ticket is remembered, so its holder can be told why it was refused. */
+const SPENT_PSK_MEMORY_MS = 60 * 60_000;
+
+export interface TicketOptions {
+  securityDir: string;
+  bootstrapKey: string;
+  relayPublicKey: string;
+  endpoints: RelayEndpoint[];
+  validityMs?: number;
+  regenerateMs?: number;
+  log: Logger;
+  now: () => number;
+}
+
+export class TicketBook {
+  private issuer: SecIssuer;
+  private readonly stateFile: string;
+  private readonly boundKey = new Map<string, string>();
+  private readonly psks = new Map<string, { psk: string; forgetAt: number }>();
+  private writing: Promise<void> = Promise.resolve();
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly o: TicketOptions) {
+    this.stateFile = path.join(o.securityDir, STATE_FILE);
+    this.issuer = this.load();
+  }
+
+  private load(): SecIssuer {
+    const now = this.o.now();
+    try {
+      const state = JSON.parse(readFileSync(this.stateFile, 'utf8')) as SecIssuerState;
+      if (
+        state.validityMs === (this.o.validityMs ?? state.validityMs) &&
+        state.regenerateEveryMs === (this.o.regenerateMs ?? state.regenerateEveryMs)
+      ) {
+        const issuer = SecIssuer.fromJSON(state, { now });
+        for (const t of state.tickets) this.remember(t);
+        return issuer;
+      }
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') this.o.log.warn(`ticket state ${this.stateFile} unreadable, starting fresh: ${(err as Error).message}`);
+    }
+    return new SecIssuer({ now, validityMs: this.o.validityMs, regenerateEveryMs: this.o.regenerateMs });
+  }
+
+  /** Where clients dial, written into every .sec (known once the socket is bound). */
+  setEndpoints(endpoints: RelayEndpoint[]): void {
+    this.o.endpoints = endpoints;
+  }
+
+  /** Runs the issuer's clock: call once at start; it re-arms its own timer. */
+  start(): Promise<void> {
+    this.tick();
+    return this.writing;
+  }
+
+  stop(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  /** Waits for pending .sec writes (tests and shutdown). */
+  flushed(): Promise<void> {
+    return this.writing;
+  }
+
+  get secPath(): string {
+    return currentSecPath(this.o.securityDir);
+  }
+
+  private tick(): void {
+    const now = this.o.now();
+    this.apply(this.issuer.tick(now));
+    for (const [id, m] of this.psks) if (m.forgetAt <= now) this.psks.delete(id);
+    if (this.timer) clearTimeout(this.timer);
+    const wake = this.issuer.nextWakeAt();
+    if (wake !== null) {
+      this.timer = setTimeout(() => this.tick(), Math.min(Math.max(wake - this.o.now(), 10), 2 ** 31 - 1));
+      this.timer.unref();
+    }
+  }
+
+  private apply(actions: { kind: 'write'; ticket: Ticket }[]): void {
+    for (const a of actions) {
+      this.remember(a.ticket);
+      const body = secBodyForTicket(a.ticket, this.o.endpoints, this.o.relayPublicKey);
+      const expires = new Date(a.ticket.expiresAt).toISOString();
+      this.writing = this.writing
+        .then(() => writeSecFile(this.secPath, body, this.o.bootstrapKey))
+        .then(() => this.o.log.info(`wrote ${this.secPath} (valid until ${expires})`))
+        .catch((err) => this.o.log.error(`cannot write ${this.secPath}: ${(err as Error).message}`));
+    }
+    this.persist();
+  }
+
+  private remember(t: Ticket): void {
+    this.psks.set(t.ticketId, { psk: t.psk, forgetAt: t.expiresAt + SPENT_PSK_MEMORY_MS });
+  }
+
+  private persist(): void {
+    writeFileAtomicSync(this.stateFile, JSON.stringify(this.issuer.toJSON()) + '\n');
+  }
+
+  /** The PSK for a ticket id, also for recently spent tickets (so the refusal can be authenticated). */
+  pskFor(ticketId: string): Buffer | undefined {
+    const m = this.psks.get(ticketId);
+    return m ? Buffer.from(m.psk, 'base64') : undefined;
+  }
+
+  /** Whether `deviceKey` may use this ticket now; binds the ticket to the first key that tries. */
+  check(ticketId: string, deviceKey: string): TicketRejection | 'OK' {
+    const found = this.issuer.lookup(ticketId, this.o.now());
+    if (isTicketLookupError(found)) return found.error;
+    const bound = this.boundKey.get(ticketId);
+    if (bound !== undefined && bound !== deviceKey) return 'CONSUMED';
+    this.boundKey.set(ticketId, deviceKey);
+    return 'OK';
+  }
+
+  consume(ticketId: string): void {
+    this.issuer.consume(ticketId, this.o.now());
+    this.boundKey.delete(ticketId);
+    this.persist();
+    this.tick();
+  }
+
+  clientConnected(): void {
+    this.issuer.clientConnected(this.o.now());
+    this.persist();
+    this.tick();
+  }
+
+  clientDisconnected(): void {
+    this.apply(this.issuer.clientDisconnected(this.o.now()));
+    this.tick();
+  }
+
+  /** A ticket for another device, written to its own file; clawchat-current.sec is left alone. */
+  async issueOnDemand(): Promise<{ file: string; expiresAt: number }> {
+    const ticket = this.issuer.issueOnDemand(this.o.now());
+    this.remember(ticket);
+    this.persist();
+    const stamp = new Date(ticket.issuedAt).toISOString().replace(/[-:]/g, '').replace(/\..*/, '');
+    const file = path.join(this.o.securityDir, `clawchat-${stamp}.sec`);
+    await writeSecFile(file, secBodyForTicket(ticket, this.o.endpoints, this.o.relayPublicKey), this.o.bootstrapKey);
+    this.o.log.info(`issued ${file} for another device (valid until ${new Date(ticket.expiresAt).toISOString()})`);
+    this.tick();
+    return { file, expiresAt: ticket.expiresAt };
+  }
+
+  /** The compromise procedure's part: every outstanding ticket dies and a fresh .sec is written. */
+  revokeAll(): Promise<void> {
+    this.apply(this.issuer.revokeAll(this.o.now()));
+    this.boundKey.clear();
+    this.tick();
+    return this.writing;
+  }
+
+  /** rotate-identity: new relay key / bootstrap key → start a new issuer (old tickets are useless). */
+  reset(bootstrapKey: string, relayPublicKey: string): Promise<void> {
+    this.o.bootstrapKey = bootstrapKey;
+    this.o.relayPublicKey = relayPublicKey;
+    this.psks.clear();
+    this.boundKey.clear();
+    const connected = this.issuer.connectedClientCount;
+    this.issuer = new SecIssuer({ now: this.o.now(), validityMs: this.o.validityMs, regenerateEveryMs: this.o.regenerateMs });
+    for (let i = 0; i < connected; i++) this.issuer.clientConnected(this.o.now());
+    this.tick();
+    return this.writing;
+  }
+
+  get currentExpiresAt(): number | undefined {
+    return this.issuer.currentTicket()?.expiresAt;
+  }
+
+  get connectedCount(): number {
+    return this.issuer.connectedClientCount;
+  }
+}
