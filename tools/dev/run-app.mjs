@@ -32,5 +32,7 @@ if (!existsSync(bundle) || statSync(bundle).mtimeMs < sources) {
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
 const child = spawn(process.execPath, ['--enable-source-maps', bundle, ...args], { stdio: 'inherit' });
-for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => child.kill(sig));
+// Ctrl+C in a terminal reaches the whole process group, the child included: don't send it twice.
+process.on('SIGINT', () => undefined);
+for (const sig of ['SIGTERM', 'SIGHUP']) process.on(sig, () => child.kill(sig));
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 128 : 1)));
