@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { UdpDriver } from '@clawchat/protocol/node';
 import { startPair, serverMessages, type Pair } from '../support/transport-pair';
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
@@ -98,7 +99,6 @@ describe('secure transport over real UDP through the lossy proxy', () => {
     for (let i = 0; i < 100; i++) p.clientSession.send(1, Buffer.from(`before ${i}`));
     p.clientDriver.kick();
     await p.until(() => serverMessages(p, 1).length === 100);
-    const { UdpDriver } = await import('@clawchat/protocol/node');
     const attacker = await UdpDriver.bind({ host: '127.0.0.1', port: 0 });
     let answers = 0;
     attacker.socket.on('message', () => answers++);

@@ -1,0 +1,356 @@
+/**
+ * The chat: one conversation shared by every device, one turn at a time in arrival order.
+ *
+ * - A CHAT that must wait is told so (CHAT_QUEUED {position}; 1 = next), again whenever it moves up.
+ * - The reply streams as CHAT_DELTA to the device that asked; when the turn is stored, that device
+ *   gets CHAT_DONE and every other connected device gets CHAT_DONE with the question (class 1 push).
+ * - The provider call of the next turn starts without waiting for the previous turn's disk write;
+ *   CHAT_DONE of a turn is sent once its write returned, so "done" means durable.
+ * - CHAT_CANCEL stops the reply; the partial reply is kept as a cancelled turn. A queued CHAT that is
+ *   cancelled ends with an empty cancelled CHAT_DONE and is not stored.
+ * - A CHAT resent with an id already answered replays the stored reply (as one delta, then CHAT_DONE);
+ *   one still running or queued is re-attached to the new route (the client skips text it has).
+ * - When the prompt outgrows the budget, the oldest turns are summarised by the provider (trimmed by
+ *   the offline one) and moved to the archive before the next turn starts.
+ */
+import { summarise, type DoneEvent, type Provider } from '@clawchat/llm';
+import {
+  MAX_TEXT_CHARS,
+  ProtocolError,
+  STREAM_CLASS_CHAT,
+  type ChatCancelMessage,
+  type ChatDoneMessage,
+  type ChatHistoryMessage,
+  type ChatMessage,
+  type ChatHistoryResult,
+  type EmptyResult,
+  type SessionResetResult,
+} from '@clawchat/protocol';
+import { ENDED_CHATS_REMEMBERED } from '../constants';
+import type { TurnContext } from '../context-source';
+import { errorAnswer } from '../link/error-answer';
+import type { Outbox, Route } from '../link/outbox';
+import { describeError, type Logger } from '../log';
+import { turnChars, turnsToCompact } from './compaction-plan';
+import type { ConversationStore } from './conversation-store';
+import { buildPrompt, historyMessages, userContent } from './prompt';
+
+export interface ChatServiceDeps {
+  store: ConversationStore;
+  provider: Provider;
+  /** The first choice of the provider chain: named in CHAT_DONE when no provider finished the reply. */
+  primary: { provider: string; model: string };
+  context: () => TurnContext;
+  outbox: Outbox;
+  log: Logger;
+  /** CLAWCHAT_LLM_CONTEXT_TOKENS (or the model's window). */
+  budgetTokens: number;
+  /** Reads CHAT attachments (sandbox paths) into text; absent = attachments are refused. */
+  attachments?: (paths: readonly string[]) => Promise<string | undefined>;
+  now?: () => number;
+}
+
+interface ChatJob {
+  kind: 'chat';
+  id: string;
+  question: string;
+  attachments?: string[];
+  route: Route;
+}
+
+interface TaskJob {
+  kind: 'task';
+  run: () => Promise<void>;
+}
+
+type Job = ChatJob | TaskJob;
+
+interface ActiveTurn {
+  id: string;
+  route: Route;
+  reply: string;
+  controller: AbortController;
+}
+
+export class ChatService {
+  private readonly pending: Job[] = [];
+  private active: ActiveTurn | undefined;
+  private running = false;
+  private closing = false;
+  private idleWaiters: (() => void)[] = [];
+  /** CHATs that ended without a stored turn (cancelled in the queue), for replay. */
+  private readonly ended = new Map<string, ChatDoneMessage>();
+  /** Turn writes whose CHAT_DONE is still to be sent. */
+  private readonly writes = new Set<Promise<void>>();
+  private readonly shutdown = new AbortController();
+  private readonly now: () => number;
+
+  constructor(private readonly d: ChatServiceDeps) {
+    this.now = d.now ?? Date.now;
+  }
+
+  // ------------------------------------------------------------------ requests
+
+  chat(message: ChatMessage, route: Route): void {
+    const { id } = message;
+    const stored = this.d.store.findTurn(id);
+    if (stored) {
+      this.d.log.debug('chat', `replaying turn ${id}`);
+      if (stored.answer) this.d.outbox.send(route, { type: 'CHAT_DELTA', re: id, text: stored.answer });
+      this.d.outbox.send(route, this.doneMessage(id, stored.answer, stored));
+      return;
+    }
+    const ended = this.ended.get(id);
+    if (ended) {
+      this.d.outbox.send(route, ended);
+      return;
+    }
+    if (this.active?.id === id) {
+      this.active.route = route;
+      if (this.active.reply) this.d.outbox.send(route, { type: 'CHAT_DELTA', re: id, text: this.active.reply });
+      return;
+    }
+    const queued = this.pending.findIndex((j) => j.kind === 'chat' && j.id === id);
+    if (queued >= 0) {
+      (this.pending[queued] as ChatJob).route = route;
+      this.d.outbox.send(route, { type: 'CHAT_QUEUED', re: id, position: queued + 1 });
+      return;
+    }
+    if (this.closing) {
+      this.d.outbox.send(route, { type: 'ERROR', re: id, code: 'BUSY', message: 'The LLM server is shutting down; send the message again when it is back.' });
+      return;
+    }
+    this.pending.push({ kind: 'chat', id, question: message.text, attachments: message.attachments, route });
+    if (this.running) this.d.outbox.send(route, { type: 'CHAT_QUEUED', re: id, position: this.pending.length });
+    this.pump();
+  }
+
+  async cancel(message: ChatCancelMessage): Promise<EmptyResult> {
+    const { re } = message;
+    if (this.active?.id === re) {
+      this.active.controller.abort();
+      this.d.log.info('chat', `turn ${re} cancelled`);
+      return {};
+    }
+    const queued = this.pending.findIndex((j) => j.kind === 'chat' && j.id === re);
+    if (queued >= 0) {
+      const [job] = this.pending.splice(queued, 1) as ChatJob[];
+      const done: ChatDoneMessage = { type: 'CHAT_DONE', re, text: '', provider: this.d.primary.provider, model: this.d.primary.model, cancelled: true };
+      this.remember(re, done);
+      this.d.outbox.send(job.route, done);
+      this.notifyPositions();
+      this.d.log.info('chat', `queued turn ${re} cancelled`);
+      return {};
+    }
+    if (this.d.store.findTurn(re) || this.ended.has(re)) return {}; // already finished: nothing to stop
+    throw new ProtocolError('NOT_FOUND', `There is no chat message ${re} to cancel; it may have failed or not reached the server.`);
+  }
+
+  history(message: ChatHistoryMessage): Promise<ChatHistoryResult> {
+    return this.d.store.history(message.before, message.limit);
+  }
+
+  /** SESSION_RESET waits its turn in the queue, so it never cuts a reply in half. */
+  reset(): Promise<SessionResetResult> {
+    if (this.closing) return Promise.reject(new ProtocolError('BUSY', 'The LLM server is shutting down; try again when it is back.'));
+    return new Promise((resolve, reject) => {
+      this.pending.push({
+        kind: 'task',
+        run: async () => {
+          try {
+            const result = await this.d.store.reset();
+            this.d.log.info('chat', `conversation reset; ${result.archivedTurns} turn(s) archived in ${this.d.store.archiveFile}`);
+            resolve(result);
+          } catch (error) {
+            reject(error);
+          }
+        },
+      });
+      this.pump();
+    });
+  }
+
+  /** Turns waiting behind the running one. */
+  get queueLength(): number {
+    return this.pending.length;
+  }
+
+  /** Resolves when nothing runs or waits (tests, shutdown). */
+  idle(): Promise<void> {
+    if (!this.running && this.pending.length === 0 && this.writes.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** Shutdown: stop the running reply (not stored: the client resends it to the restarted server), finish writes. */
+  async close(): Promise<void> {
+    this.closing = true;
+    // Waiting CHATs get no answer now: their senders resend them to the restarted server. A reset
+    // already asked for still happens.
+    const tasks = this.pending.filter((job) => job.kind === 'task');
+    this.pending.splice(0, this.pending.length, ...tasks);
+    this.shutdown.abort();
+    this.active?.controller.abort();
+    await this.idle();
+    await this.d.store.flush();
+  }
+
+  // ------------------------------------------------------------------ the queue
+
+  private pump(): void {
+    if (this.running) return;
+    const job = this.pending.shift();
+    if (!job) {
+      this.checkIdle();
+      return;
+    }
+    this.running = true;
+    this.notifyPositions();
+    const run = job.kind === 'chat' ? this.runTurn(job) : job.run();
+    run
+      .catch((error: unknown) => this.d.log.error('chat', `unexpected failure: ${describeError(error)}`, error))
+      .finally(() => {
+        this.running = false;
+        this.pump();
+      });
+  }
+
+  private notifyPositions(): void {
+    this.pending.forEach((job, index) => {
+      if (job.kind === 'chat') this.d.outbox.send(job.route, { type: 'CHAT_QUEUED', re: job.id, position: index + 1 });
+    });
+  }
+
+  private checkIdle(): void {
+    if (this.running || this.pending.length > 0 || this.writes.size > 0) return;
+    for (const wake of this.idleWaiters.splice(0)) wake();
+  }
+
+  private async runTurn(job: ChatJob): Promise<void> {
+    const active: ActiveTurn = { id: job.id, route: job.route, reply: '', controller: new AbortController() };
+    this.active = active;
+    const started = this.now();
+    try {
+      let attached: string | undefined;
+      try {
+        attached = job.attachments?.length ? await this.readAttachments(job.attachments) : undefined;
+      } catch (error) {
+        this.d.outbox.send(active.route, errorAnswer(job.id, error));
+        return;
+      }
+      const context = this.d.context();
+      const prompt = buildPrompt(context.systemPrompt, this.d.store.summary, this.d.store.turns, userContent(job.question, attached));
+      let done: DoneEvent | undefined;
+      let cancelled = false;
+      try {
+        if (active.controller.signal.aborted) throw new ProtocolError('CANCELLED', 'request cancelled');
+        const stream = this.d.provider.stream({ ...prompt, signal: active.controller.signal, contextFiles: context.files });
+        for await (const event of stream) {
+          if (event.kind === 'done') {
+            done = event;
+          } else if (event.text) {
+            const room = MAX_TEXT_CHARS - active.reply.length;
+            const text = event.text.slice(0, Math.max(0, room));
+            if (!text) continue;
+            active.reply += text;
+            this.d.outbox.send(active.route, { type: 'CHAT_DELTA', re: job.id, text });
+          }
+        }
+      } catch (error) {
+        const code = error instanceof ProtocolError ? error.code : 'INTERNAL';
+        if (active.controller.signal.aborted || code === 'CANCELLED') {
+          if (this.closing) {
+            this.d.log.info('chat', `turn ${job.id} interrupted by shutdown; not stored`);
+            return;
+          }
+          cancelled = true;
+        } else {
+          this.d.log.warn('chat', `turn ${job.id} failed: ${code}${error instanceof ProtocolError ? ` (${error.message})` : ''}`);
+          if (!(error instanceof ProtocolError)) this.d.log.error('chat', `provider failure: ${describeError(error)}`, error);
+          this.d.outbox.send(active.route, errorAnswer(job.id, error));
+          return;
+        }
+      }
+      const turn = this.d.store.appendTurn({
+        id: job.id,
+        question: job.question,
+        answer: active.reply,
+        at: this.now(),
+        provider: done?.provider ?? this.d.primary.provider,
+        model: done?.model ?? this.d.primary.model,
+        ...(cancelled ? { cancelled: true } : {}),
+        ...(done?.usage ? { usage: done.usage } : {}),
+        ...(attached ? { attached } : {}),
+      });
+      this.d.log.info('chat', `turn ${turn.index} (${job.id}) ${cancelled ? 'cancelled' : 'answered'} by ${turn.provider} in ${this.now() - started} ms, ${turn.answer.length} characters`);
+      this.finishTurn(active, turn.question);
+      await this.compactIfNeeded(context.systemPrompt.length);
+    } finally {
+      this.active = undefined;
+    }
+  }
+
+  /** Sends the CHAT_DONEs once the turn is on disk; the next turn does not wait for this. */
+  private finishTurn(active: ActiveTurn, question: string): void {
+    const write = this.d.store
+      .save()
+      .catch((error: unknown) => this.d.log.error('chat', `could not write the session file: ${describeError(error)}`, error))
+      .then(() => {
+        const turn = this.d.store.findTurn(active.id);
+        if (!turn) return; // reset in the meantime
+        const done = this.doneMessage(active.id, turn.answer, turn);
+        this.d.outbox.send(active.route, done);
+        this.d.outbox.push({ ...done, question }, STREAM_CLASS_CHAT, active.route.client);
+      })
+      .finally(() => {
+        this.writes.delete(write);
+        this.checkIdle();
+      });
+    this.writes.add(write);
+  }
+
+  private doneMessage(re: string, text: string, turn: { provider: string; model: string; usage?: ChatDoneMessage['usage']; cancelled?: boolean }): ChatDoneMessage {
+    const done: ChatDoneMessage = { type: 'CHAT_DONE', re, text, provider: turn.provider, model: turn.model };
+    if (turn.usage) done.usage = turn.usage;
+    if (turn.cancelled) done.cancelled = true;
+    return done;
+  }
+
+  private async readAttachments(paths: readonly string[]): Promise<string | undefined> {
+    if (!this.d.attachments) throw new ProtocolError('BAD_REQUEST', 'This server does not accept attachments.');
+    return this.d.attachments(paths);
+  }
+
+  private remember(id: string, done: ChatDoneMessage): void {
+    this.ended.set(id, done);
+    if (this.ended.size > ENDED_CHATS_REMEMBERED) this.ended.delete(this.ended.keys().next().value as string);
+  }
+
+  // ------------------------------------------------------------------ compaction
+
+  private async compactIfNeeded(systemChars: number): Promise<void> {
+    const store = this.d.store;
+    const count = turnsToCompact({
+      systemChars,
+      summaryChars: store.summary?.text.length ?? 0,
+      turnChars: store.turns.map(turnChars),
+      budgetTokens: this.d.budgetTokens,
+    });
+    if (count === 0) return;
+    const compacted = store.turns.slice(0, count);
+    const previous = store.summary;
+    const transcript = historyMessages(compacted);
+    if (previous) transcript.unshift({ role: 'user', content: `Summary of the conversation before this point:\n${previous.text}` });
+    let text: string;
+    try {
+      const summary = await summarise(this.d.provider, transcript, { signal: this.shutdown.signal });
+      text = summary.text;
+    } catch (error) {
+      // Without a summary the turns are still archived; the model is told that something was left out.
+      this.d.log.warn('chat', `could not summarise ${count} old turn(s) (${error instanceof ProtocolError ? error.code : describeError(error)}); archiving them without a summary`);
+      const note = `(${count} earlier turn(s) were archived without a summary.)`;
+      text = previous ? `${previous.text}\n${note}` : note;
+    }
+    await store.compact(count, text || `(${count} earlier turn(s) were archived.)`);
+    this.d.log.info('chat', `compacted ${count} old turn(s) into the summary; full transcript kept in ${store.archiveFile}`);
+  }
+}

@@ -1,0 +1,44 @@
+import { ConfigError } from '@clawchat/llm';
+import { loadConfig, mergeEnv } from './config';
+
+const run = (argv: string[], env: Record<string, string> = {}) => {
+  const r = loadConfig({ argv, env, cwd: '/srv/claw' });
+  if (r.kind !== 'run') throw new Error(`expected run, got ${r.kind}`);
+  return r.config;
+};
+
+test('defaults: 127.0.0.1:55556, ./context, ./files, ./data under the working directory', () => {
+  expect(run([])).toMatchObject({ host: '127.0.0.1', port: 55556, contextDirShown: './context', contextDir: '/srv/claw/context', filesDir: '/srv/claw/files', stateDir: '/srv/claw/data', debug: false });
+});
+
+test('.env, then the environment, then flags: the later wins', () => {
+  const env = mergeEnv('CLAWCHAT_CONTEXT_DIR=/from/dotenv\nCLAWCHAT_STATE_DIR=/dotenv/state\nCLAWCHAT_FILES_DIR=/dotenv/files\n', { CLAWCHAT_STATE_DIR: '/env/state', CLAWCHAT_FILES_DIR: '/env/files' });
+  const config = run(['--files-dir', '/flag/files', '--port=0'], env as Record<string, string>);
+  expect(config).toMatchObject({ contextDir: '/from/dotenv', stateDir: '/env/state', filesDir: '/flag/files', port: 0 });
+});
+
+test('the port: --port over CLAWCHAT_LLM_PORT (which the relay dials too) over 55556', () => {
+  expect(run([], { CLAWCHAT_LLM_PORT: '55600' }).port).toBe(55600);
+  expect(run(['--port', '0'], { CLAWCHAT_LLM_PORT: '55600' }).port).toBe(0);
+  expect(() => run([], { CLAWCHAT_LLM_PORT: 'x' })).toThrow(/CLAWCHAT_LLM_PORT/);
+});
+
+test('--help and --version', () => {
+  expect(loadConfig({ argv: ['--help'], env: {}, cwd: '/' })).toEqual({ kind: 'help' });
+  expect(loadConfig({ argv: ['-V'], env: {}, cwd: '/' })).toEqual({ kind: 'version' });
+});
+
+test.each([
+  [['--port', '70000'], '--port'],
+  [['--port', 'abc'], '--port'],
+  [['--port'], '--port needs a value'],
+  [['--colour'], 'unknown option'],
+])('a bad flag %p is a one-line ConfigError naming it', (argv, expected) => {
+  expect(() => loadConfig({ argv, env: {}, cwd: '/' })).toThrow(ConfigError);
+  expect(() => loadConfig({ argv, env: {}, cwd: '/' })).toThrow(expected);
+});
+
+test('a bad upload limit names CLAWCHAT_MAX_UPLOAD_BYTES', () => {
+  expect(() => run([], { CLAWCHAT_MAX_UPLOAD_BYTES: 'big' })).toThrow(/CLAWCHAT_MAX_UPLOAD_BYTES/);
+  expect(run([], { CLAWCHAT_MAX_UPLOAD_BYTES: '1_000' }).maxUploadBytes).toBe(1000);
+});
