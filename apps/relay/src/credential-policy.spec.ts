@@ -56,11 +56,14 @@ describe('CredentialPolicy', () => {
     const h = hello(CredentialKind.TICKET, id, device);
     const admission = policy.admit(h);
     expect(admission?.refuse).toBeUndefined();
-    // A retransmitted initiation from the same device is admitted again (the ticket is not burnt yet).
+    // A retransmitted initiation is admitted again: nothing is burnt before the PSK is proven.
     expect(policy.admit(hello(CredentialKind.TICKET, id, device))?.refuse).toBeUndefined();
-    // ...but another device is refused with "used".
-    expect(policy.admit(hello(CredentialKind.TICKET, id, generateX25519KeyPair().publicKey))?.refuse?.code).toBe(CloseCode.TICKET_USED);
-    policy.confirmed(fakeSession, h, Buffer.alloc(32, 7), 0);
+    // A stranger who saw the ticket id in clear cannot block it either (admit binds nothing)...
+    const stranger = hello(CredentialKind.TICKET, id, generateX25519KeyPair().publicKey);
+    expect(policy.admit(stranger)?.refuse).toBeUndefined();
+    expect(policy.confirmed(fakeSession, h, Buffer.alloc(32, 7))).toBeUndefined();
+    // ...and a second device whose handshake completes after the first one's is refused as "used".
+    expect(policy.confirmed(fakeSession, stranger, Buffer.alloc(32, 8))).toEqual({ refuse: expect.objectContaining({ code: CloseCode.TICKET_USED }) });
     expect(confirmed).toHaveLength(1);
     expect(peers.list()).toHaveLength(1);
     // Consumed: the same ticket again is refused with its own reason.
@@ -99,7 +102,7 @@ describe('CredentialPolicy', () => {
     const device = generateX25519KeyPair().publicKey;
     const h = hello(CredentialKind.TICKET, id, device, 'phone');
     policy.admit(h);
-    policy.confirmed(fakeSession, h, Buffer.alloc(32, 1), 0);
+    policy.confirmed(fakeSession, h, Buffer.alloc(32, 1));
     const again = new PeerStore(dir);
     const [p] = again.list();
     expect(p.deviceName).toBe('phone');

@@ -51,7 +51,7 @@ export class CredentialPolicy implements ResponderPolicy {
       if (!peer || peer.publicKey !== hello.remoteStatic.toString('base64')) return undefined;
       return { resumptionId: hello.credentialId };
     }
-    const verdict = this.tickets.check(hello.credentialId.toString('base64url'), hello.remoteStatic.toString('base64'));
+    const verdict = this.tickets.check(hello.credentialId.toString('base64url'));
     if (verdict !== 'OK') {
       if (verdict === 'UNKNOWN') return undefined;
       this.log.info(`refused ${hello.deviceName || 'a device'} (${fingerprint(hello.remoteStatic)}): ticket ${verdict.toLowerCase()}`);
@@ -62,20 +62,22 @@ export class CredentialPolicy implements ResponderPolicy {
     return { resumptionId };
   }
 
-  confirmed(session: SecureSession, hello: PeerHello, resumptionPsk: Buffer, now: number): void {
+  confirmed(session: SecureSession, hello: PeerHello, resumptionPsk: Buffer): { refuse: { code: number; reason: string } } | void {
     const key = hello.remoteStatic as Buffer;
     let peer: Peer | undefined;
     if (hello.kind === CredentialKind.TICKET) {
       const resumptionId = this.promised.get(hello) as Buffer;
-      this.tickets.consume(hello.credentialId.toString('base64url'));
+      const used = this.tickets.consume(hello.credentialId.toString('base64url'));
+      // Two devices raced with one .sec: the first confirmed handshake wins, the other learns why.
+      if (used !== 'OK' && used !== 'UNKNOWN') return { refuse: REFUSALS[used] };
+      if (used === 'UNKNOWN') return { refuse: REFUSALS.EXPIRED };
       peer = this.peers.add(hello.deviceName || 'unnamed device', key, resumptionId, resumptionPsk, Date.now());
       this.log.info(`new device ${peer.deviceName} (${peer.fingerprint}) connected with a .sec ticket; it can reconnect without one`);
     } else {
       peer = this.peers.byResumptionId(hello.credentialId);
-      if (!peer) return;
+      if (!peer) return { refuse: { code: CloseCode.REVOKED, reason: 'this device was revoked while connecting: load a new .sec' } };
       this.peers.touch(peer, Date.now());
     }
-    void now;
     this.onConfirmed({ peer, session, hello });
   }
 }

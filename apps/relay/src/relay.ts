@@ -187,7 +187,7 @@ export class Relay {
     this.log.info(`session ${record.sessionId} (${record.peer.deviceName}) ended: ${byPeer ? 'closed by the client' : reason}`);
     this.link.send(localStreamId(record.sessionId, 0), encodeMessage({ type: 'CLIENT_CLOSE', sessionId: String(record.sessionId), reason: byPeer ? 'client closed' : reason }));
     // The CLIENT_CLOSE must go out before the streams are forgotten; drop them a moment later.
-    setTimeout(() => this.link.dropStreams([1, 2, 3].map((c) => localStreamId(record.sessionId, c))), 5_000).unref();
+    setTimeout(() => this.link.dropStreams([0, 1, 2, 3].map((c) => localStreamId(record.sessionId, c))), 5_000).unref();
     this.tickets.clientDisconnected();
   }
 
@@ -252,7 +252,9 @@ export class Relay {
   private fromLlm(m: LinkMessage): void {
     const record = this.clients.get(m.sessionId);
     if (!record) {
+      // A late answer for a client that has gone: return the credit and forget the stream again.
       this.link.release(m.streamId, m.data.length);
+      setTimeout(() => this.link.dropStreams([m.streamId]), 5_000).unref();
       return;
     }
     try {

@@ -1,8 +1,8 @@
 /**
  * The .sec lifecycle around the pure SecIssuer: persisting the issuer's state (0600), writing
- * clawchat-current.sec when it says so, minting on-demand tickets, and remembering which device key
- * first used each ticket (a lost handshake response must not burn the ticket, but a second device may
- * not share it). Expiry is judged by this clock (the relay's), never the client's.
+ * clawchat-current.sec when it says so, and minting on-demand tickets. A ticket is consumed only when
+ * a handshake using it is confirmed (the PSK is proven then), so a lost handshake response never burns
+ * it and a stranger who saw the ticket id cannot block it. Expiry is judged by this clock (the relay's).
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -38,7 +38,6 @@ export interface TicketOptions {
 export class TicketBook {
   private issuer: SecIssuer;
   private readonly stateFile: string;
-  private readonly boundKey = new Map<string, string>();
   private readonly psks = new Map<string, { psk: string; forgetAt: number }>();
   private writing: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
@@ -130,21 +129,18 @@ export class TicketBook {
     return m ? Buffer.from(m.psk, 'base64') : undefined;
   }
 
-  /** Whether `deviceKey` may use this ticket now; binds the ticket to the first key that tries. */
-  check(ticketId: string, deviceKey: string): TicketRejection | 'OK' {
+  /** Whether this ticket may be used now (it is not consumed by looking). */
+  check(ticketId: string): TicketRejection | 'OK' {
     const found = this.issuer.lookup(ticketId, this.o.now());
-    if (isTicketLookupError(found)) return found.error;
-    const bound = this.boundKey.get(ticketId);
-    if (bound !== undefined && bound !== deviceKey) return 'CONSUMED';
-    this.boundKey.set(ticketId, deviceKey);
-    return 'OK';
+    return isTicketLookupError(found) ? found.error : 'OK';
   }
 
-  consume(ticketId: string): void {
-    this.issuer.consume(ticketId, this.o.now());
-    this.boundKey.delete(ticketId);
+  /** Uses the ticket up; fails when another device's handshake consumed it first. */
+  consume(ticketId: string): TicketRejection | 'OK' {
+    const found = this.issuer.consume(ticketId, this.o.now());
     this.persist();
     this.tick();
+    return isTicketLookupError(found) ? found.error : 'OK';
   }
 
   clientConnected(): void {
@@ -174,7 +170,6 @@ export class TicketBook {
   /** The compromise procedure's part: every outstanding ticket dies and a fresh .sec is written. */
   revokeAll(): Promise<void> {
     this.apply(this.issuer.revokeAll(this.o.now()));
-    this.boundKey.clear();
     this.tick();
     return this.writing;
   }
@@ -184,7 +179,6 @@ export class TicketBook {
     this.o.bootstrapKey = bootstrapKey;
     this.o.relayPublicKey = relayPublicKey;
     this.psks.clear();
-    this.boundKey.clear();
     const connected = this.issuer.connectedClientCount;
     this.issuer = new SecIssuer({ now: this.o.now(), validityMs: this.o.validityMs, regenerateEveryMs: this.o.regenerateMs });
     for (let i = 0; i < connected; i++) this.issuer.clientConnected(this.o.now());

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { generateX25519KeyPair } from '@clawchat/crypto';
 import { VirtualNet } from '../testing/virtual-net';
 import { CLIENT_PATTERN, CredentialKind, LOCAL_PATTERN } from './constants';
+import { mac, mac1Key } from './cookie';
 import { InitiatorEndpoint, ResponderEndpoint, type PeerHello, type ResponderPolicy } from './endpoint';
 import type { Address, SecureSession } from './session';
 
@@ -251,5 +252,52 @@ describe('secure endpoints', () => {
     net.run(() => session.isClosed && relay.sessionCount === 0, 10_000);
     expect(session.isClosed).toBe(true);
     expect(relay.sessionCount).toBe(0);
+  });
+
+  test('a forged response (even with a valid mac1) does not spoil the handshake: the genuine one still completes it', () => {
+    const { net, relay, client, clientStatic } = setup(17, { loss: 0, delayMs: 5, jitterMs: 0, duplicate: 0 });
+    const attacker: Address = { address: '198.51.100.1', port: 9 };
+    let forged = 0;
+    net.tap = (d) => {
+      if (d.to.port === relayAddr.port && d.data[0] === 1 && forged === 0) {
+        // Answer before the relay does, with the right receiver index and a correct mac1.
+        const senderIndex = d.data.readUInt32BE(4);
+        const body = Buffer.concat([Buffer.from([2, 0, 0, 0]), Buffer.alloc(4, 7), Buffer.alloc(4), randomBytes(64)]);
+        body.writeUInt32BE(senderIndex, 8);
+        const withMacs = Buffer.concat([body, mac(mac1Key(clientStatic.publicKey), body), Buffer.alloc(16)]);
+        client.receive(withMacs, attacker, net.now);
+        forged++;
+      }
+    };
+    expect(net.run(() => client.state === 'established', 10_000)).toBe(true);
+    expect(forged).toBe(1);
+    expect(client.drops).toBeGreaterThanOrEqual(1);
+    expect(relay.handshakes).toBe(1);
+  });
+
+  test('rekeys started by both sides at once, under loss, never make the keys drift', () => {
+    const { net, relay, client } = setup(23, { loss: 0.2, delayMs: 3, jitterMs: 3, duplicate: 0.05 });
+    net.run(() => !!established(client));
+    const c = client.session as SecureSession;
+    c.send(1, Buffer.from('hello'));
+    net.run(() => relay.sessions().length === 1);
+    const s = relay.sessions()[0].session;
+    const got: string[] = [];
+    for (let round = 0; round < 6; round++) {
+      c.rekey(net.now);
+      s.rekey(net.now);
+      c.send(1, Buffer.from(`round ${round}`));
+      net.run(() => {
+        for (const e of relay.drainEvents()) if (e.kind === 'sessionEvent' && e.event.kind === 'message') got.push(e.event.data.toString());
+        return got.includes(`round ${round}`);
+      }, 60_000);
+      // Let retransmitted REKEY frames play out before the next round.
+      net.run(() => false, 3_000);
+    }
+    expect(got.filter((g) => g.startsWith('round'))).toEqual(['round 0', 'round 1', 'round 2', 'round 3', 'round 4', 'round 5']);
+    expect(c.isClosed).toBe(false);
+    expect(s.isClosed).toBe(false);
+    expect(c.status(net.now).rekeys).toBe(6);
+    expect(s.status(net.now).rekeys).toBe(6);
   });
 });

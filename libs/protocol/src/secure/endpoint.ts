@@ -11,7 +11,7 @@
  * (the relay checks tickets and known peers; the LLM server checks the local key).
  */
 import { randomBytes, randomInt } from 'node:crypto';
-import { NoiseError, type HandshakeState, type KeyPair } from '@clawchat/crypto';
+import { NoiseError, generateX25519KeyPair, type HandshakeState, type KeyPair } from '@clawchat/crypto';
 import {
   CREDENTIAL_ID_SIZE,
   HANDSHAKES_PER_ADDRESS_PER_SECOND,
@@ -19,13 +19,14 @@ import {
   HANDSHAKE_RETRY_INITIAL_MS,
   HANDSHAKE_RETRY_MAX_MS,
   HANDSHAKE_TIMEOUT_MS,
+  MAC_SIZE,
   MAX_HALF_OPEN,
   MAX_SESSIONS,
   PacketType,
   UNDER_LOAD_HANDSHAKES_PER_SECOND,
   UNDER_LOAD_HOLD_MS,
 } from './constants';
-import { CookieChecker, CookieGenerator } from './cookie';
+import { CookieChecker, CookieGenerator, mac, mac1Key } from './cookie';
 import {
   initNoiseSize,
   readInitiation,
@@ -55,8 +56,12 @@ export interface ResponderPolicy {
    * Refusal is silent on the wire, like every other failure before authentication.
    */
   admit(hello: PeerHello, now: number): Admission | undefined;
-  /** The initiator sent its first data packet: the session is real (a ticket is consumed now). */
-  confirmed(session: SecureSession, hello: PeerHello, resumptionPsk: Buffer, now: number): void;
+  /**
+   * The initiator sent its first data packet: the session is real (a ticket is consumed now, not at
+   * admit: message 1 of IKpsk2 does not yet prove the PSK). Returning a refusal closes the session with
+   * that reason instead (another device consumed the ticket first).
+   */
+  confirmed(session: SecureSession, hello: PeerHello, resumptionPsk: Buffer, now: number): { refuse: { code: number; reason: string } } | void;
 }
 
 /**
@@ -268,7 +273,8 @@ export class ResponderEndpoint {
     }
     this.lastTimestamp.set(who, read.timestamp);
     this.dropHalfOpen(who, now);
-    if (this.entries.size >= MAX_SESSIONS + MAX_HALF_OPEN || this.halfOpenCount() >= MAX_HALF_OPEN) {
+    const halfOpen = this.halfOpenCount();
+    if (this.entries.size - halfOpen >= MAX_SESSIONS || halfOpen >= MAX_HALF_OPEN) {
       this.drops.capacity++;
       return;
     }
@@ -289,12 +295,7 @@ export class ResponderEndpoint {
     });
     this.entries.add(entry);
     this.handshakes++;
-    this.out.push({ to: from, data: this.sealHandshake(body) });
-  }
-
-  /** Responses carry mac1 keyed by the initiator's view of us, so a spoofed response is cheap to drop. */
-  private sealHandshake(body: Buffer): Buffer {
-    return Buffer.concat([body, Buffer.alloc(32)]);
+    this.out.push({ to: from, data: sealResponse(body, read.remoteStatic ?? this.o.identity) });
   }
 
   private countInitiation(now: number): void {
@@ -335,13 +336,15 @@ export class ResponderEndpoint {
   private confirm(entry: Entry, now: number): void {
     entry.confirmed = true;
     const session = entry.session as SecureSession;
+    if (!entry.refuse) {
+      const verdict = this.o.policy.confirmed(session, entry.hello, entry.resumptionPsk, now);
+      if (verdict) entry.refuse = verdict.refuse;
+    }
+    entry.resumptionPsk.fill(0);
     if (entry.refuse) {
-      entry.resumptionPsk.fill(0);
       session.close(entry.refuse.code, entry.refuse.reason);
       return;
     }
-    this.o.policy.confirmed(session, entry.hello, entry.resumptionPsk, now);
-    entry.resumptionPsk.fill(0);
     this.events.push({ kind: 'session', session, hello: entry.hello });
   }
 
@@ -430,6 +433,14 @@ export type InitiatorEvent =
   | { kind: 'failed'; reason: string }
   | { kind: 'sessionEvent'; event: SessionEvent };
 
+/**
+ * Responses carry mac1 keyed by the initiator's identity (its static public key, or the local key for
+ * the local link), so a forged response is dropped before any Noise work; mac2 is unused (zeros).
+ */
+function sealResponse(body: Buffer, initiatorIdentity: Buffer): Buffer {
+  return Buffer.concat([body, mac(mac1Key(initiatorIdentity), body), Buffer.alloc(MAC_SIZE)]);
+}
+
 let lastTimestampMs = 0;
 /** Strictly increasing wall-clock milliseconds, so two initiations in the same ms still grow. */
 function monotonicWall(wall: () => number): number {
@@ -441,7 +452,7 @@ export class InitiatorEndpoint {
   private readonly o: InitiatorOptions;
   private readonly cookies: CookieGenerator;
   private readonly indices = new IndexTable<true>();
-  private handshake: { state: HandshakeState; senderIndex: number; sentAt: number } | undefined;
+  private handshake: { state: HandshakeState; senderIndex: number; sentAt: number; rebuild: () => HandshakeState } | undefined;
   private nextAttemptAt: number;
   private retryDelay = HANDSHAKE_RETRY_INITIAL_MS;
   private readonly startedAt: number;
@@ -451,8 +462,11 @@ export class InitiatorEndpoint {
   private readonly events: InitiatorEvent[] = [];
   drops = 0;
 
+  private readonly responseMacKey: Buffer;
+
   constructor(o: InitiatorOptions) {
     this.o = o;
+    this.responseMacKey = mac1Key(o.localStatic?.publicKey ?? o.identity);
     this.cookies = new CookieGenerator(o.identity);
     this.startedAt = o.now;
     this.nextAttemptAt = o.now;
@@ -467,7 +481,7 @@ export class InitiatorEndpoint {
   private sendInitiation(now: number): void {
     const senderIndex = this.indices.allocate(true);
     if (this.handshake) this.indices.release(this.handshake.senderIndex);
-    const { body, state } = writeInitiation({
+    const inputs = {
       pattern: this.o.pattern,
       kind: this.o.kind,
       credentialId: this.o.credentialId.subarray(0, CREDENTIAL_ID_SIZE),
@@ -477,8 +491,10 @@ export class InitiatorEndpoint {
       deviceName: this.o.deviceName,
       localStatic: this.o.localStatic,
       remoteStatic: this.o.remoteStatic,
-    });
-    this.handshake = { state, senderIndex, sentAt: now };
+      ephemeral: generateX25519KeyPair(),
+    };
+    const { body, state } = writeInitiation(inputs);
+    this.handshake = { state, senderIndex, sentAt: now, rebuild: () => writeInitiation(inputs).state };
     this.out.push({ to: this.o.remote, data: this.cookies.seal(body, now) });
     this.nextAttemptAt = now + this.retryDelay * (0.9 + Math.random() * 0.2);
     this.retryDelay = Math.min(this.retryDelay * 2, HANDSHAKE_RETRY_MAX_MS);
@@ -517,15 +533,19 @@ export class InitiatorEndpoint {
     const resp = parseResp(data, respNoiseSize(this.o.pattern));
     const hs = this.handshake;
     if (!resp || !hs || resp.receiverIndex !== hs.senderIndex || this.session) return;
+    if (!resp.mac1.equals(mac(this.responseMacKey, resp.beforeMac1))) {
+      this.drops++;
+      return;
+    }
     let done;
     try {
       done = readResponse(hs.state, resp);
     } catch (err) {
-      if (err instanceof NoiseError || err instanceof Error) {
-        this.drops++;
-        return;
-      }
-      throw err;
+      if (!(err instanceof NoiseError || err instanceof Error)) throw err;
+      // A forged response spoiled this state; rebuild the identical one so the real answer still works.
+      hs.state = hs.rebuild();
+      this.drops++;
+      return;
     }
     this.handshake = undefined;
     const rttMs = Math.max(now - hs.sentAt, 0.05);

@@ -85,6 +85,11 @@ export interface InitiationOptions {
   /** IKpsk2: our static key pair and the responder's static public key. */
   localStatic?: KeyPair;
   remoteStatic?: Buffer;
+  /**
+   * The ephemeral key pair. The initiator keeps it so it can rebuild the exact same handshake state
+   * when a forged response has spoiled the first one (the genuine response can then still be read).
+   */
+  ephemeral?: KeyPair;
 }
 
 /** Initiator: message 1 without its MACs (the cookie generator appends them), and the state to finish with. */
@@ -95,6 +100,7 @@ export function writeInitiation(o: InitiationOptions): { body: Buffer; state: Ha
     initiator: true,
     prologue: Buffer.concat([PROLOGUE, header]),
     s: o.localStatic,
+    e: o.ephemeral,
     rs: o.remoteStatic,
     psks: [o.psk],
   });

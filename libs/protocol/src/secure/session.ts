@@ -21,6 +21,7 @@ import {
   IDLE_TIMEOUT_MS,
   KEEPALIVE_MS,
   PATH_VALIDATION_TIMEOUT_MS,
+  NEXT_KEY_CONFIRM_MS,
   PREVIOUS_KEY_GRACE_MS,
   REJECT_AFTER_MS,
   REKEY_AFTER_MS,
@@ -111,9 +112,17 @@ export class SecureSession {
   private readonly pendingOut: Datagram[] = [];
   private largestReceivedPn = -1;
 
-  private rekeyPending: { ephemeral: X25519KeyPair; localIndex: number; startedAt: number } | undefined;
+  private rekeyPending: { ephemeral: X25519KeyPair; localIndex: number; startedAt: number; epoch: number } | undefined;
   /** The answer to the last REKEY init, re-sent as is when that init is retransmitted. */
   private lastRekeyAnswer: { initEphemeral: Buffer; frame: Frame } | undefined;
+  /**
+   * Rekeys both sides have derived so far. Every REKEY frame names the epoch it creates, so a stale or
+   * retransmitted init (after a collision, or after the rekey finished) can never derive keys twice and
+   * make the two root keys drift apart.
+   */
+  private epoch = 0;
+  /** When the keypair derived for the peer's REKEY init (in `next`) must be confirmed by. */
+  private nextDeadline: number | undefined;
 
   private lastReceivedAt: number;
   private lastSentAt: number;
@@ -184,8 +193,8 @@ export class SecureSession {
     if (this.rekeyPending || this.connection.closed || !this.current) return;
     const ephemeral = generateX25519KeyPair();
     const localIndex = this.allocateIndex();
-    this.rekeyPending = { ephemeral, localIndex, startedAt: now };
-    this.connection.queueControl({ type: 'REKEY', phase: 'init', senderIndex: localIndex, ephemeral: ephemeral.publicKey });
+    this.rekeyPending = { ephemeral, localIndex, startedAt: now, epoch: this.epoch + 1 };
+    this.connection.queueControl({ type: 'REKEY', phase: 'init', epoch: this.epoch + 1, senderIndex: localIndex, ephemeral: ephemeral.publicKey });
   }
 
   drainEvents(): SessionEvent[] {
@@ -244,6 +253,7 @@ export class SecureSession {
     this.previous = this.current;
     this.current = this.next;
     this.next = undefined;
+    this.nextDeadline = undefined;
     if (this.previous) this.previousEraseAt = now + PREVIOUS_KEY_GRACE_MS;
     if (first) this.events.push({ kind: 'confirmed' });
     else {
@@ -282,8 +292,8 @@ export class SecureSession {
         }
         return;
       case 'rekey':
-        if (e.phase === 'init') this.onRekeyInit(e.senderIndex, e.ephemeral);
-        else this.onRekeyResp(e.senderIndex, e.ephemeral);
+        if (e.phase === 'init') this.onRekeyInit(e.epoch, e.senderIndex, e.ephemeral);
+        else this.onRekeyResp(e.epoch, e.senderIndex, e.ephemeral);
         return;
       case 'rekeyAcked':
         return;
@@ -307,11 +317,12 @@ export class SecureSession {
     return iAmInitiator ? { send: i2r, receive: r2i } : { send: r2i, receive: i2r };
   }
 
-  private onRekeyInit(peerIndex: number, peerEphemeral: Buffer): void {
+  private onRekeyInit(epoch: number, peerIndex: number, peerEphemeral: Buffer): void {
     if (this.lastRekeyAnswer && this.lastRekeyAnswer.initEphemeral.equals(peerEphemeral)) {
       this.connection.queueControl(this.lastRekeyAnswer.frame);
       return;
     }
+    if (epoch !== this.epoch + 1) return; // stale (already done, or lost a collision): never derive twice
     if (this.rekeyPending) {
       // Both sides started at once: the smaller ephemeral key wins the initiator role.
       if (Buffer.compare(this.rekeyPending.ephemeral.publicKey, peerEphemeral) < 0) return;
@@ -327,17 +338,19 @@ export class SecureSession {
       return; // an invalid point from an authenticated peer: ignore the request
     }
     const keys = this.deriveNext(dh, false);
+    this.epoch = epoch;
     const localIndex = this.allocateIndex();
     this.next = { localIndex, remoteIndex: peerIndex, sendKey: keys.send, receiveKey: keys.receive, createdAt: this.nowHint, sent: 0 };
-    const frame: Frame = { type: 'REKEY', phase: 'resp', senderIndex: localIndex, ephemeral: ephemeral.publicKey };
+    this.nextDeadline = this.nowHint + NEXT_KEY_CONFIRM_MS;
+    const frame: Frame = { type: 'REKEY', phase: 'resp', epoch, senderIndex: localIndex, ephemeral: ephemeral.publicKey };
     ephemeral.privateKey.fill(0);
     this.lastRekeyAnswer = { initEphemeral: Buffer.from(peerEphemeral), frame };
     this.connection.queueControl(frame);
   }
 
-  private onRekeyResp(peerIndex: number, peerEphemeral: Buffer): void {
+  private onRekeyResp(epoch: number, peerIndex: number, peerEphemeral: Buffer): void {
     const pending = this.rekeyPending;
-    if (!pending) return;
+    if (!pending || epoch !== pending.epoch) return;
     let dh: Buffer;
     try {
       dh = x25519(pending.ephemeral.privateKey, peerEphemeral);
@@ -347,6 +360,7 @@ export class SecureSession {
     pending.ephemeral.privateKey.fill(0);
     this.rekeyPending = undefined;
     const keys = this.deriveNext(dh, true);
+    this.epoch = epoch;
     // The answer proves the peer holds the new keys, so we switch to them at once.
     this.retirePrevious();
     this.previous = this.current;
@@ -424,6 +438,7 @@ export class SecureSession {
       this.current && !this.rekeyPending ? this.current.createdAt + this.timers.rekeyAfterMs : undefined,
       this.current ? this.current.createdAt + this.timers.rejectAfterMs : undefined,
       this.previousEraseAt,
+      this.current ? this.nextDeadline : undefined,
       this.pathChallenge ? this.pathChallenge.sentAt + Math.min(this.pathChallenge.sends, 3) * (PATH_VALIDATION_TIMEOUT_MS / 3) : undefined,
     ];
     let t: number | undefined;
@@ -443,6 +458,12 @@ export class SecureSession {
       return;
     }
     if (this.previousEraseAt !== undefined && now >= this.previousEraseAt) this.retirePrevious();
+    if (this.nextDeadline !== undefined && this.current && now >= this.nextDeadline) {
+      // The peer never switched to the keys it asked for: the two sides no longer agree on the root
+      // key, so the session cannot rekey again. Close it; the client reconnects with resumption.
+      this.connection.close(CloseCode.PROTOCOL_VIOLATION, 'rekey was never confirmed');
+      this.nextDeadline = undefined;
+    }
     if (this.pathChallenge) {
       if (now - this.pathChallenge.sentAt >= PATH_VALIDATION_TIMEOUT_MS) this.pathChallenge = undefined;
       else if (this.pathChallenge.sends < 3 && now - this.pathChallenge.sentAt >= (PATH_VALIDATION_TIMEOUT_MS / 3) * this.pathChallenge.sends) {

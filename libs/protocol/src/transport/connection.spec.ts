@@ -98,14 +98,14 @@ describe('ReliableConnection', () => {
     const blob = randomBytes(8 * 1024 * 1024);
     for (let o = 0; o < blob.length; o += 256 * 1024) a.send(2, blob.subarray(o, o + 256 * 1024));
     const got: { streamId: number; data: Buffer }[] = [];
-    simulate(a, b, { loss: 0.2, delayMs: 1, jitterMs: 2, duplicate: 0.02, seed: 7 }, () => {
+    const t = simulate(a, b, { loss: 0.2, delayMs: 1, jitterMs: 2, duplicate: 0.02, seed: 7 }, () => {
       collect(b, got);
       return got.length >= 32;
     });
     const joined = Buffer.concat(got.map((g) => g.data));
     expect(createHash('sha256').update(joined).digest('hex')).toBe(createHash('sha256').update(blob).digest('hex'));
     // Let the last ACKs arrive, then everything is freed on the sender.
-    simulate(a, b, { loss: 0, delayMs: 1, jitterMs: 0, duplicate: 0, seed: 1 }, () => a.buffered(2) === 0, 10_000);
+    simulate(a, b, { loss: 0, delayMs: 1, jitterMs: 0, duplicate: 0, seed: 1 }, () => a.buffered(2) === 0, 10_000, t);
     expect(a.buffered(2)).toBe(0);
   });
 

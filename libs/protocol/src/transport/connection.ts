@@ -33,7 +33,7 @@ export type ConnectionEvent =
   | { kind: 'message'; streamId: number; data: Buffer }
   | { kind: 'pathChallenge'; data: Buffer }
   | { kind: 'pathResponse'; data: Buffer }
-  | { kind: 'rekey'; phase: 'init' | 'resp'; senderIndex: number; ephemeral: Buffer }
+  | { kind: 'rekey'; phase: 'init' | 'resp'; epoch: number; senderIndex: number; ephemeral: Buffer }
   | { kind: 'rekeyAcked' }
   | { kind: 'closed'; code: number; reason: string; byPeer: boolean };
 
@@ -296,7 +296,7 @@ export class ReliableConnection {
         this.events.push({ kind: 'closed', code: frame.code, reason: frame.reason, byPeer: true });
         return;
       case 'REKEY':
-        this.events.push({ kind: 'rekey', phase: frame.phase, senderIndex: frame.senderIndex, ephemeral: frame.ephemeral });
+        this.events.push({ kind: 'rekey', phase: frame.phase, epoch: frame.epoch, senderIndex: frame.senderIndex, ephemeral: frame.ephemeral });
         return;
     }
   }

@@ -38,13 +38,15 @@ export const MINIMUM_WINDOW_PACKETS = 2;
 export const LOSS_REDUCTION_FACTOR = 0.5;
 
 /** Receive windows. Large enough to fill a fast loopback path, small enough to bound memory per
- * session (the relay holds at most CONNECTION_WINDOW of undelivered data per client). */
-export const STREAM_RECEIVE_WINDOW = 4 * 1024 * 1024;
+ * session (the relay holds at most CONNECTION_WINDOW of undelivered data per client). Credit returns
+ * only when a whole message is delivered, so the stream window must exceed the largest message
+ * (4 MiB, messages/constants.ts) with room to spare, or that message could never complete. */
+export const STREAM_RECEIVE_WINDOW = 8 * 1024 * 1024;
 export const CONNECTION_RECEIVE_WINDOW = 16 * 1024 * 1024;
 /** A peer may not open more streams than this (each costs state). */
 export const MAX_STREAMS = 4096;
-/** Largest single message on a stream; anything larger is a protocol violation. */
-export const MAX_STREAM_MESSAGE = 16 * 1024 * 1024;
+/** Largest single message on a stream (the codec's 4 MiB limit plus slack); larger is a protocol violation. */
+export const MAX_STREAM_MESSAGE = 4 * 1024 * 1024 + 64 * 1024;
 /** ACK frames list at most this many ranges (older gaps are retransmitted by the peer anyway). */
 export const MAX_ACK_RANGES = 32;
 /** How many received packet-number ranges we remember. */

@@ -33,7 +33,7 @@ export type Frame =
   | { type: 'PATH_CHALLENGE'; data: Buffer }
   | { type: 'PATH_RESPONSE'; data: Buffer }
   | { type: 'CLOSE'; code: number; reason: string }
-  | { type: 'REKEY'; phase: 'init' | 'resp'; senderIndex: number; ephemeral: Buffer };
+  | { type: 'REKEY'; phase: 'init' | 'resp'; epoch: number; senderIndex: number; ephemeral: Buffer };
 
 export class FrameError extends Error {
   constructor(message: string) {
@@ -80,7 +80,7 @@ export function encodedFrameSize(frame: Frame): number {
       return 1 + varintLength(frame.code) + varintLength(reason) + reason;
     }
     case 'REKEY':
-      return 1 + 1 + 4 + REKEY_EPHEMERAL_SIZE;
+      return 1 + 1 + 4 + 4 + REKEY_EPHEMERAL_SIZE;
   }
 }
 
@@ -136,6 +136,8 @@ export function writeFrame(buf: Buffer, offset: number, frame: Frame): number {
     case 'REKEY':
       buf[o++] = FrameType.REKEY;
       buf[o++] = frame.phase === 'init' ? 0 : 1;
+      buf.writeUInt32BE(frame.epoch, o);
+      o += 4;
       buf.writeUInt32BE(frame.senderIndex, o);
       o += 4;
       frame.ephemeral.copy(buf, o, 0, REKEY_EPHEMERAL_SIZE);
@@ -218,9 +220,10 @@ export function decodeFrames(payload: Buffer): Frame[] {
         case FrameType.REKEY: {
           const phase = r.u8();
           if (phase > 1) throw new FrameError('bad REKEY phase');
+          const epoch = r.u32();
           const senderIndex = r.u32();
           const ephemeral = Buffer.from(r.bytes(REKEY_EPHEMERAL_SIZE));
-          frames.push({ type: 'REKEY', phase: phase === 0 ? 'init' : 'resp', senderIndex, ephemeral });
+          frames.push({ type: 'REKEY', phase: phase === 0 ? 'init' : 'resp', epoch, senderIndex, ephemeral });
           break;
         }
         default:
