@@ -1,0 +1,198 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { CloseCode, type Message } from '@clawchat/protocol';
+import { readSecHeader } from '@clawchat/security-file';
+import { TestSystem } from '../support/system';
+import { TestClient } from '../support/test-client';
+
+const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+function secExpiry(sys: TestSystem): number {
+  return readSecHeader(readFileSync(sys.secFile)).expiresAt;
+}
+
+async function waitFor(pred: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (await pred()) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`${what} not reached within ${timeoutMs} ms`);
+}
+
+describe('relay with a real LLM server', () => {
+  let sys: TestSystem | undefined;
+  const clients: TestClient[] = [];
+  afterEach(async () => {
+    for (const c of clients.splice(0)) await c.close();
+    await sys?.stop();
+    sys = undefined;
+  });
+
+  test('the .sec regeneration timeline: a new file each interval while idle, none while a client is connected', async () => {
+    // Scaled timeline: regenerate every 1.5 s, each valid 1.65 s (the real 10 / 11 minutes, / 400).
+    sys = await new TestSystem({ relayEnv: { CLAWCHAT_SEC_REGENERATE_MS: '1500', CLAWCHAT_SEC_VALIDITY_MS: '1650' } }).start();
+    const s = sys;
+    const seen = new Set<number>([secExpiry(s)]);
+    await waitFor(() => (seen.add(secExpiry(s)), seen.size >= 3), 6_000, 'two regenerations');
+    const sorted = [...seen].sort();
+    expect(sorted[1] - sorted[0]).toBeGreaterThanOrEqual(1400);
+    expect(sorted[1] - sorted[0]).toBeLessThan(2500);
+    // Connect: regeneration stops.
+    const client = await TestClient.fromSec(s.secFile, s.bootstrapKey, { name: 'first' });
+    clients.push(client);
+    await client.until(() => client.state === 'established');
+    await client.request({ type: 'PING', t: Date.now() });
+    const whileConnected = secExpiry(s);
+    await new Promise((r) => setTimeout(r, 4_000));
+    expect(secExpiry(s)).toBe(whileConnected);
+    // The ticket in that file was used by the first device: another device is told so, in one line.
+    const used = await s.cli(['send', '--sec', s.secFile, 'hi'], { device: 'second' });
+    expect(used.code).toBe(3);
+    expect(used.stderr).toMatch(/already used/i);
+    expect(used.stderr.trim().split('\n')).toHaveLength(1);
+    // A ticket nobody used, past its validity (judged by the relay's clock), is refused as expired.
+    const stale = await s.admin(['issue']);
+    const staleFile = /wrote (\S+\.sec)/.exec(stale.stdout)?.[1] as string;
+    await new Promise((r) => setTimeout(r, 1_800));
+    const expired = await s.cli(['send', '--sec', staleFile, 'hi'], { device: 'second' });
+    expect(expired.code).toBe(3);
+    expect(expired.stderr).toMatch(/expired/i);
+    // `issue` lets a second device in while the first stays connected.
+    // Not waiting long between issue and use: the scaled validity is 1.65 s.
+    const issued = await s.admin(['issue']);
+    expect(issued.code).toBe(0);
+    const file = /wrote (\S+\.sec)/.exec(issued.stdout)?.[1] as string;
+    const second = await s.cli(['send', '--sec', file, 'from the second device'], { device: 'second' });
+    expect(second.code).toBe(0);
+    expect(second.stdout).toContain('You said: from the second device');
+    expect(client.closed).toBeUndefined();
+    // The issued ticket is single-use: a third device with the same file is told it was used.
+    const third = await s.cli(['send', '--sec', file, 'again'], { device: 'third' });
+    expect(third.code).toBe(3);
+    expect(third.stderr).toMatch(/already used/i);
+    // The last client leaves: regeneration resumes with a fresh file right away (the old one is spent).
+    await client.close();
+    await waitFor(() => secExpiry(s) !== whileConnected, 3_000, 'regeneration after the last client left');
+  }, 60_000);
+
+  test('revoke closes the session with COMPROMISED, kills the resumption credential, writes a new .sec, keeps the conversation', async () => {
+    sys = await new TestSystem().start();
+    const s = sys;
+    const client = await TestClient.fromSec(s.secFile, s.bootstrapKey, { name: 'stolen-laptop' });
+    clients.push(client);
+    await client.until(() => client.state === 'established');
+    const done = (await client.request({ type: 'CHAT', text: 'remember the word pelican' })) as Extract<Message, { type: 'CHAT_DONE' }>;
+    expect(done.type).toBe('CHAT_DONE');
+    const secBefore = statSync(s.secFile).mtimeMs;
+    const revoked = await s.admin(['revoke', 'stolen-laptop']);
+    expect(revoked.code).toBe(0);
+    expect(revoked.stdout).toMatch(/revoked stolen-laptop/);
+    await client.until(() => !!client.closed, 10_000, 'session closed');
+    expect(client.closed?.code).toBe(CloseCode.REVOKED);
+    expect(client.messages.some((m) => m.type === 'COMPROMISED')).toBe(true);
+    expect(statSync(s.secFile).mtimeMs).toBeGreaterThan(secBefore);
+    // The old resumption credential gets no answer any more.
+    const again = await TestClient.resume(client.resumption as NonNullable<typeof client.resumption>, client.device);
+    clients.push(again);
+    await again.until(() => again.failed !== undefined, 10_000, 'resumption refused');
+    // A new device with the fresh .sec finds the conversation where it was.
+    const history = await s.cli(['send', '--sec', s.secFile, '--json', 'what was the word?'], { device: 'new-laptop' });
+    expect(history.code).toBe(0);
+    const turns = readFileSync(path.join(s.dirs.state, 'llm_session.json'), 'utf8');
+    expect(turns).toContain('pelican');
+    expect(turns).toContain('what was the word?');
+    expect(s.relay.output).toMatch(/revoked stolen-laptop/);
+    expect(s.relay.output).not.toMatch(/ccbk1_/); // the bootstrap key never reaches a log
+  }, 60_000);
+
+  test('hourly rotation (scaled to 1 s) during a download: nothing lost, no reconnect', async () => {
+    sys = await new TestSystem({ relayEnv: { CLAWCHAT_REKEY_AFTER_MS: '1000' } }).start();
+    const s = sys;
+    const blob = randomBytes(24 * 1024 * 1024);
+    writeFileSync(path.join(s.dirs.files, 'big.bin'), blob);
+    const client = await TestClient.fromSec(s.secFile, s.bootstrapKey, { name: 'rotator' });
+    clients.push(client);
+    await client.until(() => client.state === 'established');
+    // Slow the download down so it spans several rotations: read pieces as they come, 256 KiB each.
+    const id = client.send({ type: 'FILE_DOWNLOAD', path: 'big.bin' });
+    await client.until(() => client.messages.some((m) => m.type === 'FILE_DONE' || (m.type === 'ERROR' && m.re === id)), 60_000, 'download done');
+    const pieces = client.messages.filter((m): m is Extract<Message, { type: 'FILE_DATA' }> => m.type === 'FILE_DATA' && m.re === id);
+    const data = Buffer.concat(pieces.map((p) => Buffer.from(p.bytes)));
+    expect(sha(data)).toBe(sha(blob));
+    // Rotate a few more times with the session idle-ish, then check: several rekeys, one handshake.
+    await new Promise((r) => setTimeout(r, 3_500));
+    const status = (await client.request({ type: 'STATUS' })) as Extract<Message, { type: 'OK' }>;
+    expect(status.type).toBe('OK');
+    expect((client.session?.status(performance.now()).rekeys ?? 0) + (s.relay.output.match(/keys rotated/g)?.length ?? 0)).toBeGreaterThanOrEqual(2);
+    expect(s.relay.output.match(/connected from/g)).toHaveLength(1);
+    expect(client.closed).toBeUndefined();
+  }, 90_000);
+
+  test('LLM server killed mid-reply: LLM_UNREACHABLE; restarted: the next chat continues the same conversation', async () => {
+    // A provider that streams one piece and then stalls, so the kill lands mid-reply.
+    let requests = 0;
+    const provider = http.createServer((req, res) => {
+      requests++;
+      req.resume();
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      const chunk = (text: string) =>
+        res.write(`data: ${JSON.stringify({ id: 'c', object: 'chat.completion.chunk', created: 0, model: 'fake', choices: [{ index: 0, delta: { content: text }, finish_reason: null }] })}\n\n`);
+      chunk('Thinking about it');
+      if (requests > 1) {
+        res.write(`data: ${JSON.stringify({ id: 'c', object: 'chat.completion.chunk', created: 0, model: 'fake', choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] })}\n\n`);
+        res.end('data: [DONE]\n\n');
+      }
+    });
+    await new Promise<void>((r) => provider.listen(0, '127.0.0.1', () => r()));
+    const port = (provider.address() as { port: number }).port;
+    try {
+      sys = await new TestSystem({
+        llmEnv: { CLAWCHAT_LLM_PROVIDER: 'openai-compatible', CLAWCHAT_LLM_BASE_URL: `http://127.0.0.1:${port}/v1`, CLAWCHAT_LLM_MODEL: 'fake' },
+      }).start();
+      const s = sys;
+      const client = await TestClient.fromSec(s.secFile, s.bootstrapKey, { name: 'laptop' });
+      clients.push(client);
+      await client.until(() => client.state === 'established');
+      const id = client.send({ type: 'CHAT', text: 'first question' });
+      await client.until(() => client.messages.some((m) => m.type === 'CHAT_DELTA' && m.re === id), 10_000, 'first delta');
+      s.llm.child.kill('SIGKILL');
+      await client.until(() => client.messages.some((m) => m.type === 'ERROR' && m.re === id), 15_000, 'LLM_UNREACHABLE');
+      const err = client.messages.find((m) => m.type === 'ERROR' && m.re === id) as Extract<Message, { type: 'ERROR' }>;
+      expect(err.code).toBe('LLM_UNREACHABLE');
+      // While the server is down, a new request fails at once instead of waiting 60 s.
+      const started = Date.now();
+      const quick = (await client.request({ type: 'CHAT', text: 'are you there?' }, 5_000)) as Extract<Message, { type: 'ERROR' }>;
+      expect(quick.code).toBe('LLM_UNREACHABLE');
+      expect(Date.now() - started).toBeLessThan(2_000);
+      // Restart on the same port: the relay's link comes back by itself.
+      await s.startLlm(s.llmPort);
+      await waitFor(() => /local link to the LLM server at .* is up[\s\S]*local link to the LLM server at .* is up/.test(s.relay.output), 15_000, 'link up again');
+      const done = (await client.request({ type: 'CHAT', text: 'second question' }, 20_000)) as Extract<Message, { type: 'CHAT_DONE' }>;
+      expect(done.type).toBe('CHAT_DONE');
+      const hist = (await client.request({ type: 'CHAT_HISTORY', limit: 10 })) as Extract<Message, { type: 'OK' }>;
+      expect(JSON.stringify(hist.result)).toContain('second question');
+      expect(client.closed).toBeUndefined();
+    } finally {
+      provider.closeAllConnections();
+      provider.close();
+    }
+  }, 90_000);
+
+  test('relay killed with SIGKILL and restarted: the client reconnects without a new .sec', async () => {
+    sys = await new TestSystem().start();
+    const s = sys;
+    const first = await s.cli(['send', '--sec', s.secFile, 'before the crash']);
+    expect(first.code).toBe(0);
+    s.relay.child.kill('SIGKILL');
+    await s.relay.exited;
+    await s.startRelay();
+    // No --sec, and the old .sec is gone from the picture: the stored resumption credential is enough.
+    const after = await s.cli(['send', 'after the crash']);
+    expect(after.stderr).toBe('');
+    expect(after.code).toBe(0);
+    expect(after.stdout).toContain('You said: after the crash');
+  }, 60_000);
+});
