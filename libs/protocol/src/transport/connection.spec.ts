@@ -1,18 +1,6 @@
 import { randomBytes, createHash } from 'node:crypto';
+import { prng } from '../testing/virtual-net';
 import { ReliableConnection } from './connection';
-
-/** A deterministic PRNG so a failing run can be replayed. */
-function prng(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x / 0x100000000;
-  };
-}
 
 interface LinkOpts {
   loss: number;
