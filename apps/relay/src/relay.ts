@@ -252,9 +252,8 @@ export class Relay {
   private fromLlm(m: LinkMessage): void {
     const record = this.clients.get(m.sessionId);
     if (!record) {
-      // A late answer for a client that has gone: return the credit and forget the stream again.
+      // A late answer for a client that has gone: just return the credit.
       this.link.release(m.streamId, m.data.length);
-      setTimeout(() => this.link.dropStreams([m.streamId]), 5_000).unref();
       return;
     }
     try {

@@ -3,7 +3,7 @@
  *
  * Two implementations produce the same bytes and must agree:
  *  1. a reference built here from the document's description alone (header layouts, prologue,
- *     payload padding, mac1, key derivation, data packet layout) on the crypto primitives, and
+ *     payload padding, both mac1s, key derivation, data packet layout) on the crypto primitives, and
  *  2. the real InitiatorEndpoint / ResponderEndpoint of @clawchat/protocol, with their randomness
  *     (ephemeral keys, receiver indices, cookie secret and nonce) pinned through a mock of node:crypto.
  *
@@ -128,6 +128,8 @@ interface Reference {
   init: Buffer;
   respHeader: Buffer;
   respNoise: Buffer;
+  respMac1Key: Buffer;
+  respMac1: Buffer;
   resp: Buffer;
   handshakeHash: Buffer;
   i2r: Buffer;
@@ -173,7 +175,10 @@ function buildReference(): Reference {
   expect(responder.readMessage(initNoise)).toEqual(initPayload);
   const respHeader = Buffer.concat([Buffer.from([2, 0, 0, 0]), u32(relayIndex), u32(clientIndex)]);
   const respNoise = responder.writeMessage(resumptionId);
-  const resp = Buffer.concat([respHeader, respNoise, Buffer.alloc(32)]);
+  // The response's mac1 is keyed by the initiator's identity: for IKpsk2 the client's static public key.
+  const respMac1Key = sha256(Buffer.from('mac1----'), clientStatic.publicKey);
+  const respMac1 = mac16(respMac1Key, Buffer.concat([respHeader, respNoise]));
+  const resp = Buffer.concat([respHeader, respNoise, respMac1, Buffer.alloc(16)]);
 
   expect(initiator.readMessage(respNoise)).toEqual(resumptionId);
   const handshakeHash = initiator.handshakeHash();
@@ -198,6 +203,8 @@ function buildReference(): Reference {
     init,
     respHeader,
     respNoise,
+    respMac1Key,
+    respMac1,
     resp,
     handshakeHash,
     i2r,
@@ -273,6 +280,60 @@ function runRealExchange(): RealRun {
   now += 20;
   relay.receive(data, clientAddress, now);
   return { init, resp, data, initiatorEvents, responderEvents: relay.drainEvents(), responderDrops: { ...relay.drops } };
+}
+
+// ------------------------------------------------------------------------------------------------
+// Responses the document says the initiator drops (wrong mac1; right mac1 but broken Noise).
+
+interface ForgedRun {
+  genuine: Buffer;
+  /** mac1 of the genuine response, recomputed here from the document's key. */
+  documentedMac1: Buffer;
+  afterBadMac1: { established: boolean; drops: number };
+  afterBadNoise: { established: boolean; drops: number };
+  afterGenuine: { established: boolean; drops: number };
+}
+
+function runForgedResponses(): ForgedRun {
+  const now = 9_000;
+  mockInts.push(clientIndex + 3);
+  queueKeyPair(clientEphemeral.privateKey);
+  const client = new InitiatorEndpoint({
+    pattern: CLIENT_PATTERN,
+    remote: relayAddress,
+    identity: relayStatic.publicKey,
+    remoteStatic: relayStatic.publicKey,
+    localStatic: clientStatic,
+    kind: CredentialKind.TICKET,
+    credentialId: ticketId,
+    psk: ticketPsk,
+    deviceName,
+    now,
+    // Later than every earlier initiation: the initiator keeps its timestamps strictly increasing.
+    wallClock: () => wallClockMs + 10_000,
+  });
+  const init = only(client.flush(now));
+  const relay = new ResponderEndpoint({ pattern: CLIENT_PATTERN, identity: relayStatic.publicKey, localStatic: relayStatic, policy: policy(), now });
+  mockInts.push(relayIndex + 1);
+  queueKeyPair(relayEphemeral.privateKey);
+  relay.receive(init, clientAddress, now);
+  const genuine = only(relay.flush(now));
+  const documentedKey = sha256(Buffer.from('mac1----'), clientStatic.publicKey);
+  const state = () => ({ established: client.drainEvents().some((e) => e.kind === 'established'), drops: client.drops });
+
+  const badMac1 = Buffer.from(genuine);
+  badMac1[76] ^= 1;
+  client.receive(badMac1, relayAddress, now + 1);
+  const afterBadMac1 = state();
+
+  const badNoise = Buffer.from(genuine);
+  badNoise[50] ^= 1;
+  mac16(documentedKey, badNoise.subarray(0, 76)).copy(badNoise, 76);
+  client.receive(badNoise, relayAddress, now + 2);
+  const afterBadNoise = state();
+
+  client.receive(genuine, relayAddress, now + 3);
+  return { genuine, documentedMac1: mac16(documentedKey, genuine.subarray(0, 76)), afterBadMac1, afterBadNoise, afterGenuine: state() };
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -432,7 +493,9 @@ function renderExample(ref: Reference, cookie: CookieRun): string {
     '',
     '### Message 2: handshake response (relay → client)',
     '',
-    'The response payload is the 16-byte resumption id; mac1 and mac2 are sent as zeros.',
+    'The response payload is the 16-byte resumption id; mac2 is sent as zeros.',
+    '',
+    `mac1 key = SHA-256("mac1----" ‖ client static public) = \`${hex(ref.respMac1Key)}\``,
     '',
     block(fields([
       ['type', ref.resp.subarray(0, 1)],
@@ -441,7 +504,7 @@ function renderExample(ref: Reference, cookie: CookieRun): string {
       ['receiver index', ref.resp.subarray(8, 12)],
       ['noise: e', respNoise.subarray(0, 32)],
       ['noise: enc(payload)', respNoise.subarray(32)],
-      ['mac1 (zeros)', Buffer.alloc(16)],
+      ['mac1', ref.respMac1],
       ['mac2 (zeros)', Buffer.alloc(16)],
     ])),
     '',
@@ -564,6 +627,7 @@ describe('docs/protocol.md worked example', () => {
   const ref = buildReference();
   const real = runRealExchange();
   const cookie = runCookieExchange();
+  const forged = runForgedResponses();
 
   test('the real initiator sends exactly the initiation the document describes', () => {
     expect(hex(real.init)).toBe(hex(ref.init));
@@ -573,6 +637,14 @@ describe('docs/protocol.md worked example', () => {
   test('the real responder answers with exactly the response the document describes', () => {
     expect(hex(real.resp)).toBe(hex(ref.resp));
     expect(real.resp).toHaveLength(108);
+  });
+
+  test('the initiator drops a response with a wrong mac1, and one whose Noise fails, and still accepts the genuine one', () => {
+    expect(hex(forged.genuine.subarray(76, 92))).toBe(hex(forged.documentedMac1));
+    expect(hex(forged.genuine.subarray(92))).toBe(hex(Buffer.alloc(16)));
+    expect(forged.afterBadMac1).toEqual({ established: false, drops: 1 });
+    expect(forged.afterBadNoise).toEqual({ established: false, drops: 2 });
+    expect(forged.afterGenuine).toEqual({ established: true, drops: 2 });
   });
 
   test('both sides derive the documented resumption PSK and the first data packet matches', () => {

@@ -41,8 +41,13 @@ export const REKEY_AFTER_PACKETS = 2 ** 26;
 export const REJECT_AFTER_MS = 65 * 60 * 1000;
 /** The retired keypair is kept this long for packets still in flight, then erased. */
 export const PREVIOUS_KEY_GRACE_MS = 15_000;
-/** The peer must start using keys it asked for (REKEY init → our resp) within this long. */
-export const NEXT_KEY_CONFIRM_MS = 60_000;
+/**
+ * The peer must start using keys it asked for (REKEY init → our resp) within this long. Longer than
+ * the idle timeout, so an outage ends the session as an outage, not as a rekey failure.
+ */
+export const NEXT_KEY_CONFIRM_MS = 150_000;
+/** A REKEY init unanswered for this long is abandoned and started again with a fresh ephemeral key. */
+export const REKEY_RETRY_MS = 30_000;
 
 /** Handshake initiation retransmits: start fast (a lost datagram should not cost 5 s), back off to 5 s. */
 export const HANDSHAKE_RETRY_INITIAL_MS = 500;

@@ -10,7 +10,7 @@
  * Whether a credential is acceptable is not decided here: the responder asks its `ResponderPolicy`
  * (the relay checks tickets and known peers; the LLM server checks the local key).
  */
-import { randomBytes, randomInt } from 'node:crypto';
+import { randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import { NoiseError, generateX25519KeyPair, type HandshakeState, type KeyPair } from '@clawchat/crypto';
 import {
   CREDENTIAL_ID_SIZE,
@@ -271,13 +271,13 @@ export class ResponderEndpoint {
       this.drops.refused++;
       return;
     }
-    this.lastTimestamp.set(who, read.timestamp);
-    this.dropHalfOpen(who, now);
     const halfOpen = this.halfOpenCount();
     if (this.entries.size - halfOpen >= MAX_SESSIONS || halfOpen >= MAX_HALF_OPEN) {
       this.drops.capacity++;
       return;
     }
+    this.lastTimestamp.set(who, read.timestamp);
+    this.dropHalfOpen(who, now);
     const entry: Entry = { session: undefined, refuse: admitted.refuse, hello, resumptionPsk: Buffer.alloc(0), confirmed: false, createdAt: now };
     const localIndex = this.indices.allocate(entry);
     const { body, result } = writeResponse(read, localIndex, init.senderIndex, admitted.resumptionId);
@@ -452,7 +452,9 @@ export class InitiatorEndpoint {
   private readonly o: InitiatorOptions;
   private readonly cookies: CookieGenerator;
   private readonly indices = new IndexTable<true>();
-  private handshake: { state: HandshakeState; senderIndex: number; sentAt: number; rebuild: () => HandshakeState } | undefined;
+  private handshake:
+    | { state: HandshakeState; senderIndex: number; sentAt: number; ephemeral: Buffer; rebuild: () => HandshakeState }
+    | undefined;
   private nextAttemptAt: number;
   private retryDelay = HANDSHAKE_RETRY_INITIAL_MS;
   private readonly startedAt: number;
@@ -494,7 +496,8 @@ export class InitiatorEndpoint {
       ephemeral: generateX25519KeyPair(),
     };
     const { body, state } = writeInitiation(inputs);
-    this.handshake = { state, senderIndex, sentAt: now, rebuild: () => writeInitiation(inputs).state };
+    if (this.handshake) this.handshake.ephemeral.fill(0);
+    this.handshake = { state, senderIndex, sentAt: now, ephemeral: inputs.ephemeral.privateKey, rebuild: () => writeInitiation(inputs).state };
     this.out.push({ to: this.o.remote, data: this.cookies.seal(body, now) });
     this.nextAttemptAt = now + this.retryDelay * (0.9 + Math.random() * 0.2);
     this.retryDelay = Math.min(this.retryDelay * 2, HANDSHAKE_RETRY_MAX_MS);
@@ -533,7 +536,7 @@ export class InitiatorEndpoint {
     const resp = parseResp(data, respNoiseSize(this.o.pattern));
     const hs = this.handshake;
     if (!resp || !hs || resp.receiverIndex !== hs.senderIndex || this.session) return;
-    if (!resp.mac1.equals(mac(this.responseMacKey, resp.beforeMac1))) {
+    if (!timingSafeEqual(resp.mac1, mac(this.responseMacKey, resp.beforeMac1))) {
       this.drops++;
       return;
     }
@@ -548,6 +551,7 @@ export class InitiatorEndpoint {
       return;
     }
     this.handshake = undefined;
+    hs.ephemeral.fill(0); // the copy kept for rebuilding is no longer needed
     const rttMs = Math.max(now - hs.sentAt, 0.05);
     this.session = new SecureSession({
       role: 'initiator',

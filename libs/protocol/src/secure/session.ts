@@ -22,6 +22,7 @@ import {
   KEEPALIVE_MS,
   PATH_VALIDATION_TIMEOUT_MS,
   NEXT_KEY_CONFIRM_MS,
+  REKEY_RETRY_MS,
   PREVIOUS_KEY_GRACE_MS,
   REJECT_AFTER_MS,
   REKEY_AFTER_MS,
@@ -190,7 +191,7 @@ export class SecureSession {
 
   /** Starts an in-band rekey now (the hourly timer calls this too). */
   rekey(now: number): void {
-    if (this.rekeyPending || this.connection.closed || !this.current) return;
+    if (this.rekeyPending || this.next || this.connection.closed || !this.current) return;
     const ephemeral = generateX25519KeyPair();
     const localIndex = this.allocateIndex();
     this.rekeyPending = { ephemeral, localIndex, startedAt: now, epoch: this.epoch + 1 };
@@ -326,8 +327,7 @@ export class SecureSession {
     if (this.rekeyPending) {
       // Both sides started at once: the smaller ephemeral key wins the initiator role.
       if (Buffer.compare(this.rekeyPending.ephemeral.publicKey, peerEphemeral) < 0) return;
-      this.releaseIndex(this.rekeyPending.localIndex);
-      this.rekeyPending = undefined;
+      this.abandonPendingRekey();
     }
     if (this.next) return; // still waiting for the peer to use the last keys we derived
     let dh: Buffer;
@@ -346,6 +346,13 @@ export class SecureSession {
     ephemeral.privateKey.fill(0);
     this.lastRekeyAnswer = { initEphemeral: Buffer.from(peerEphemeral), frame };
     this.connection.queueControl(frame);
+  }
+
+  private abandonPendingRekey(): void {
+    if (!this.rekeyPending) return;
+    this.rekeyPending.ephemeral.privateKey.fill(0);
+    this.releaseIndex(this.rekeyPending.localIndex);
+    this.rekeyPending = undefined;
   }
 
   private onRekeyResp(epoch: number, peerIndex: number, peerEphemeral: Buffer): void {
@@ -421,6 +428,8 @@ export class SecureSession {
   }
 
   private maybeStartRekey(now: number, keypair: Keypair): void {
+    // An init the peer acknowledged but never answered (it was busy with keys of its own) is retried.
+    if (this.rekeyPending && now - this.rekeyPending.startedAt >= REKEY_RETRY_MS) this.abandonPendingRekey();
     if (this.rekeyPending || this.next) return;
     // The responder waits a little longer so the initiator normally starts and the two rarely collide.
     const after = this.timers.rekeyAfterMs + (this.role === 'responder' ? Math.min(30_000, this.timers.rekeyAfterMs / 10) : 0);

@@ -16,6 +16,7 @@ import {
   MAX_PACKET_PAYLOAD,
   MAX_PTO_BACKOFF,
   MAX_RECEIVED_RANGES,
+  MAX_DROPPED_STREAMS,
   MAX_STREAMS,
   PACKET_THRESHOLD,
   STREAM_CLASS_COUNT,
@@ -126,6 +127,11 @@ export class ReliableConnection {
 
   private readonly controlQueue: Frame[] = [];
   private pingDue = false;
+  /**
+   * Streams the application forgot (dropStream). Late frames for them are acknowledged and discarded,
+   * never allowed to re-create the stream at offset 0 (which would stall behind a gap or overrun it).
+   */
+  private readonly droppedStreams = new Set<number>();
   private closing: { code: number; reason: string } | undefined;
   closed = false;
   private readonly events: ConnectionEvent[] = [];
@@ -263,6 +269,12 @@ export class ReliableConnection {
         this.onAck(frame.ranges, frame.ackDelayUs / 1000, now);
         return;
       case 'STREAM': {
+        if (this.droppedStreams.has(frame.streamId)) {
+          // Give the peer its connection credit back: it counted these bytes as sent.
+          this.releasedTotal += frame.data.length;
+          this.receivedHighest += frame.data.length;
+          return;
+        }
         const stream = this.recvStream(frame.streamId);
         const { messages, grew } = stream.onData(frame.offset, frame.data);
         this.receivedHighest += grew;
@@ -281,6 +293,7 @@ export class ReliableConnection {
         this.peerMaxData = Math.max(this.peerMaxData, frame.max);
         return;
       case 'MAX_STREAM_DATA': {
+        if (this.droppedStreams.has(frame.streamId)) return;
         const stream = this.sendStream(frame.streamId);
         stream.peerMax = Math.max(stream.peerMax, frame.max);
         return;
@@ -606,6 +619,10 @@ export class ReliableConnection {
    * closed). Unsent data is discarded; the peer must not use the stream id again.
    */
   dropStream(id: number): void {
+    this.droppedStreams.add(id);
+    // Bounded memory: the oldest dropped ids are forgotten first (ids are never reused in practice,
+    // and anything that old has long stopped arriving).
+    if (this.droppedStreams.size > MAX_DROPPED_STREAMS) this.droppedStreams.delete(this.droppedStreams.values().next().value as number);
     if (this.sendStreams.delete(id)) this.classIds = undefined;
     const r = this.recvStreams.get(id);
     if (r) {

@@ -45,6 +45,8 @@ export const STREAM_RECEIVE_WINDOW = 8 * 1024 * 1024;
 export const CONNECTION_RECEIVE_WINDOW = 16 * 1024 * 1024;
 /** A peer may not open more streams than this (each costs state). */
 export const MAX_STREAMS = 4096;
+/** How many forgotten stream ids a connection remembers, to discard late frames for them. */
+export const MAX_DROPPED_STREAMS = 65_536;
 /** Largest single message on a stream (the codec's 4 MiB limit plus slack); larger is a protocol violation. */
 export const MAX_STREAM_MESSAGE = 4 * 1024 * 1024 + 64 * 1024;
 /** ACK frames list at most this many ranges (older gaps are retransmitted by the peer anyway). */
