@@ -4,10 +4,16 @@
  *
  * Each session gets its own tmux server (`-L <socket>`), so tests never touch a user's tmux and a
  * kill cleans up everything. The child runs with CI unset: Ink renders nothing dynamic under CI=true.
- * `remain-on-exit` keeps the pane after the command ends, so its last screen and exit status can be read.
+ * `remain-on-exit` keeps the pane after the command ends, so its last screen can be read.
+ *
+ * The exit status is written to a file by the wrapping shell rather than read from tmux: a tmux server
+ * started from a Node process (Jest) does not always reap its children, leaving the status unknown.
  */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
@@ -34,7 +40,12 @@ export class TmuxSession {
     readonly socket: string,
     readonly name: string,
     private readonly env: NodeJS.ProcessEnv,
+    private readonly scratch: string,
   ) {}
+
+  private get statusFile(): string {
+    return join(this.scratch, 'exit-status');
+  }
 
   static async available(): Promise<boolean> {
     try {
@@ -51,10 +62,11 @@ export class TmuxSession {
     delete env.TMUX;
     delete env.TMUX_PANE;
     env.TERM = env.TERM && env.TERM !== 'dumb' ? env.TERM : 'xterm-256color';
-    const session = new TmuxSession(`clawchat-e2e-${process.pid}-${randomBytes(4).toString('hex')}`, 'main', env);
+    const scratch = mkdtempSync(join(tmpdir(), 'clawchat-tmux-'));
+    const session = new TmuxSession(`clawchat-e2e-${process.pid}-${randomBytes(4).toString('hex')}`, 'main', env, scratch);
     const cols = String(o.cols ?? 80);
     const rows = String(o.rows ?? 24);
-    const shellCommand = command.map(shellQuote).join(' ');
+    const shellCommand = `${command.map(shellQuote).join(' ')}; printf '%s' "$?" > ${shellQuote(session.statusFile)}`;
     // One tmux invocation: the options are set before the command starts, so even an instant exit keeps its pane.
     await session.tmux([
       '-f',
@@ -126,18 +138,15 @@ export class TmuxSession {
     await this.tmux(['resize-window', '-t', this.name, '-x', String(cols), '-y', String(rows)]);
   }
 
-  /**
-   * The command's exit status once it has ended (128 + signal number when a signal killed it), else
-   * undefined. tmux can mark the pane dead a moment before it has reaped the process, so a dead pane
-   * without a status yet counts as still running.
-   */
+  /** The command's exit status once it has ended (128 + signal number when a signal killed it), else undefined. */
   async exitStatus(): Promise<number | undefined> {
-    const out = (await this.tmux(['display-message', '-p', '-t', this.name, '#{pane_dead}:#{pane_dead_status}:#{pane_dead_signal}'])).trim();
-    const [dead, status, signal] = out.split(':');
-    if (dead !== '1') return undefined;
-    if (status !== undefined && status !== '') return Number(status);
-    if (signal !== undefined && signal !== '') return 128 + Number(signal);
-    return undefined;
+    let text: string;
+    try {
+      text = readFileSync(this.statusFile, 'utf8');
+    } catch {
+      return undefined;
+    }
+    return text === '' ? undefined : Number(text);
   }
 
   async waitForExit(timeoutMs = 10_000): Promise<number> {
@@ -155,5 +164,6 @@ export class TmuxSession {
     if (this.killed) return;
     this.killed = true;
     await this.tmux(['kill-server']).catch(() => undefined);
+    rmSync(this.scratch, { recursive: true, force: true });
   }
 }

@@ -43,6 +43,8 @@ export interface RequestMessage {
 export interface RequestError extends Error {
   /** Catalogue code (BAD_REQUEST, LLM_UNREACHABLE, ...) or CONNECTION_LOST. */
   code: string;
+  /** For RATE_LIMITED / BUSY: when a retry is worth trying. */
+  retryAfterMs?: number;
 }
 
 /**
@@ -65,6 +67,12 @@ export interface ClientConnection {
   request(msg: RequestMessage, onPiece?: (piece: Message) => void): Promise<Message>;
   /** Messages nobody asked for: CRON_EVENT, CHAT_DONE of another device's turn, COMPROMISED. */
   onPush(cb: (msg: Message) => void): () => void;
+  /**
+   * `/compromised`: asks the relay to revoke this device's keys (COMPROMISED), erases the stored
+   * credential, and resolves once the relay has closed the session. Rejects when not connected or
+   * when the relay does not confirm in time.
+   */
+  reportCompromised(): Promise<void>;
   close(): Promise<void>;
 }
 

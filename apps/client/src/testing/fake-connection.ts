@@ -20,6 +20,11 @@ export function requestError(code: string, message: string): RequestError {
   return Object.assign(new Error(message), { code });
 }
 
+/** An OK answer as the catalogue shapes it: `{type: 'OK', result}` (`re` is added by the fake). */
+export function ok(result: object = {}): Message {
+  return { type: 'OK', result };
+}
+
 export class FakeConnection implements ClientConnection {
   readonly sent: (Message & { id: string })[] = [];
   private readonly pending = new Map<string, PendingRequest>();
@@ -69,6 +74,16 @@ export class FakeConnection implements ClientConnection {
   onPush(cb: (msg: Message) => void): () => void {
     this.events.on('push', cb);
     return () => this.events.off('push', cb);
+  }
+
+  /** Resolves unless a test made it fail (`compromiseError`); records that it was called. */
+  compromisedReports = 0;
+  compromiseError: Error | undefined;
+
+  async reportCompromised(): Promise<void> {
+    this.compromisedReports += 1;
+    if (this.compromiseError) throw this.compromiseError;
+    this.setStatus({ state: 'closed', reason: "this device's keys were revoked" });
   }
 
   async close(): Promise<void> {

@@ -26,7 +26,7 @@ export const KEYS = {
 export const settle = () => new Promise<void>((resolve) => setTimeout(resolve, 5));
 
 /** Polls `check` until it stops throwing; the last failure is rethrown after `timeoutMs`. */
-export async function waitFor(check: () => void, timeoutMs = 2000): Promise<void> {
+export async function waitFor(check: () => void, timeoutMs = 5000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {

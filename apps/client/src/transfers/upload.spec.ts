@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CONNECTION_LOST, type Message } from '../connection/types';
-import { FakeConnection, requestError } from '../testing/fake-connection';
+import { FakeConnection, ok, requestError } from '../testing/fake-connection';
 import { UPLOAD_CHUNK_BYTES } from './constants';
 import { uploadFile } from './upload';
 
@@ -17,7 +17,7 @@ function uploadServer(conn: FakeConnection, opts: { startOffset?: number; dropCh
     state.opens.push(msg);
     state.expected = { size: Number(msg.size), sha256: String(msg.sha256) };
     const offset = state.opens.length === 1 && opts.startOffset ? opts.startOffset : state.received.length;
-    return { type: 'OK', upload: 'u1', offset };
+    return ok({ upload: 'u1', offset });
   });
   conn.answer('FILE_CHUNK', (msg) => {
     const offset = Number(msg.offset);
@@ -28,12 +28,12 @@ function uploadServer(conn: FakeConnection, opts: { startOffset?: number; dropCh
     }
     if (offset !== state.received.length) throw requestError('BAD_REQUEST', `chunk at ${offset}, expected ${state.received.length}`);
     state.received = Buffer.concat([state.received, msg.bytes as Uint8Array]);
-    return { type: 'OK' };
+    return ok({ received: state.received.length });
   });
-  conn.answer('FILE_COMMIT', () => {
+  conn.answer('FILE_COMMIT', (msg) => {
     if (sha(state.received) !== state.expected.sha256) throw requestError('CHECKSUM_MISMATCH', 'bad');
     state.committed = true;
-    return { type: 'OK' };
+    return ok({ path: String(msg.upload), size: state.received.length, sha256: sha(state.received) });
   });
   return state;
 }

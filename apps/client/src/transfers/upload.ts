@@ -1,11 +1,12 @@
 /**
- * Upload one local file: FILE_UPLOAD {path, size, sha256, overwrite} answers OK {upload, offset}
+ * Upload one local file: FILE_UPLOAD {path, size, sha256, overwrite} answers OK {result: {upload, offset}}
  * (offset = bytes the server already holds, for resume); then FILE_CHUNK {upload, offset, bytes}
  * for the rest, a few in flight at once; then FILE_COMMIT {upload}, which the server verifies
  * against sha256 before renaming the file into place. A dropped session resumes with a fresh
  * FILE_UPLOAD, which names the same upload and tells how far it got.
  */
 import { open, stat, type FileHandle } from 'node:fs/promises';
+import { requestOk } from '../connection/ok';
 import type { ClientConnection } from '../connection/types';
 import { MAX_TRANSFER_RESUMES, UPLOAD_CHUNK_BYTES, UPLOAD_WINDOW_CHUNKS } from './constants';
 import { isResumable, waitUntilConnected } from './connection-wait';
@@ -32,13 +33,11 @@ export async function uploadFile(conn: ClientConnection, options: UploadOptions)
   try {
     for (let resumes = 0; ; resumes++) {
       try {
-        const opened = await conn.request({ type: 'FILE_UPLOAD', path: remotePath, size, sha256, overwrite: options.overwrite ?? false });
-        const upload = String(opened.upload);
-        const offset = Number(opened.offset ?? 0);
+        const { upload, offset } = await requestOk(conn, { type: 'FILE_UPLOAD', path: remotePath, size, sha256, overwrite: options.overwrite ?? false });
         onProgress?.({ phase: 'transferring', bytesDone: offset, totalBytes: size });
         await sendChunks(conn, file, localPath, upload, offset, size, (done) => onProgress?.({ phase: 'transferring', bytesDone: done, totalBytes: size }));
         onProgress?.({ phase: 'committing', bytesDone: size, totalBytes: size });
-        await conn.request({ type: 'FILE_COMMIT', upload });
+        await requestOk(conn, { type: 'FILE_COMMIT', upload });
         onProgress?.({ phase: 'done', bytesDone: size, totalBytes: size });
         return { size, sha256, localPath, remotePath };
       } catch (err) {

@@ -2,17 +2,23 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FakeConnection } from '../testing/fake-connection';
+import { FakeConnection, ok } from '../testing/fake-connection';
 import { KEYS, renderUi, waitFor } from '../testing/render-ui';
 
 function connection() {
-  const cronJobs = [
-    { name: 'backup', schedule: '0 3 * * *', enabled: true, next_run: Date.now() + 3_630_000, last_status: 'ok' },
-    { name: 'digest', schedule: '*/5 * * * *', enabled: false },
+  const backup = { next_run: Date.now() + 3_630_000, last_status: 'ok' };
+  const cronJobs = () => [
+    { name: 'backup', schedule: '0 3 * * *', enabled: true, ...backup, last_run: null, missed_policy: 'skip' },
+    { name: 'digest', schedule: '*/5 * * * *', enabled: false, next_run: null, last_run: null, last_status: null, missed_policy: 'skip' },
   ];
-  return new FakeConnection({ relay: 'relay.example:7000', rttMs: 23, keyAgeMs: 60_000, nextRotationMs: 3_000_000, provider: 'offline', model: 'echo', offline: true })
-    .answer('FILE_LIST', (msg) => ({ type: 'OK', entries: msg.path === '' ? [{ name: 'docs', kind: 'dir', size: 0 }, { name: 'a.txt', kind: 'file', size: 1234 }] : [{ name: 'inner.md', kind: 'file', size: 5 }] }))
-    .answer('CRON_LIST', () => ({ type: 'OK', jobs: cronJobs }));
+  const entry = (name: string, kind: 'file' | 'dir', size: number) => ({ name, kind, size, mtime: 1_700_000_000_000 });
+  const conn = new FakeConnection({ relay: 'relay.example:7000', rttMs: 23, keyAgeMs: 60_000, nextRotationMs: 3_000_000, provider: 'offline', model: 'echo', offline: true })
+    .answer('FILE_LIST', (msg) =>
+      ok({ path: msg.path, entries: msg.path === '' ? [entry('docs', 'dir', 0), entry('a.txt', 'file', 1234)] : [entry('inner.md', 'file', 5)] }),
+    )
+    .answer('CRON_LIST', () => ok({ jobs: cronJobs(), errors: [] }));
+  /** What the server's next CRON_LIST says about the backup job. */
+  return Object.assign(conn, { setBackup: (next: typeof backup) => Object.assign(backup, next) });
 }
 
 /** The live part of the frame: everything from the tab bar down (scrollback is above it). */
@@ -94,7 +100,7 @@ describe('Chat', () => {
     await ui.press(KEYS.enter);
     const chat = await conn.nextRequest('CHAT');
     expect(chat.msg.text).toBe('first line\nsecond line');
-    conn.finish(chat.msg.id, { type: 'CHAT_DONE', text: 'ok' });
+    conn.finish(chat.msg.id, { type: 'CHAT_DONE', text: 'ok', provider: 'offline', model: 'echo' });
     await waitFor(() => expect(ui.frame()).toContain('Type a message'));
     await ui.press(KEYS.up);
     await waitFor(() => expect(liveArea(ui.frame())).toContain('second line'));
@@ -107,7 +113,7 @@ describe('Chat', () => {
     await ui.press('hi\r');
     const first = await conn.nextRequest('CHAT');
     expect(first.msg.text).toBe('hi');
-    conn.finish(first.msg.id, { type: 'CHAT_DONE', text: 'hello' });
+    conn.finish(first.msg.id, { type: 'CHAT_DONE', text: 'hello', provider: 'offline', model: 'echo' });
     await ui.press('\x1b[200~one\rtwo\x1b[201~');
     await waitFor(() => expect(liveArea(ui.frame())).toMatch(/› one\n\s+two/));
     await ui.press(KEYS.enter);
@@ -134,7 +140,7 @@ describe('Chat', () => {
     expect(frame).toContain('replying · Esc to cancel');
     for (const line of frame.split('\n')) expect(line.length).toBeLessThanOrEqual(80);
 
-    conn.finish(chat.msg.id, { type: 'CHAT_DONE', text: 'Here is **the** answer.\n\n```js\nconst x = 1;\nconst y = 2;\n```\n\nDone.' });
+    conn.finish(chat.msg.id, { type: 'CHAT_DONE', text: 'Here is **the** answer.\n\n```js\nconst x = 1;\nconst y = 2;\n```\n\nDone.', provider: 'offline', model: 'echo' });
     await waitFor(() => expect(ui.frame()).toContain('Done.'));
     const done = ui.frame();
     expect(done.indexOf('const y = 2;')).toBeLessThan(done.lastIndexOf(' Chat  '));
@@ -168,8 +174,8 @@ describe('Chat', () => {
     await ui.press(KEYS.esc);
     const cancel = await conn.nextRequest('CHAT_CANCEL');
     expect(cancel.msg.re).toBe(chat.msg.id);
-    conn.finish(cancel.msg.id, { type: 'OK' });
-    conn.finish(chat.msg.id, { type: 'CHAT_DONE', text: 'partial', cancelled: true });
+    conn.finish(cancel.msg.id, ok());
+    conn.finish(chat.msg.id, { type: 'CHAT_DONE', text: 'partial', cancelled: true, provider: 'offline', model: 'echo' });
     await waitFor(() => expect(ui.frame()).toContain('Reply cancelled.'));
     expect(ui.frame()).toContain('partial');
     ui.unmount();
@@ -189,14 +195,14 @@ describe('Chat', () => {
   test('a turn finished on another device appears in the scrollback', async () => {
     const conn = connection();
     const ui = await renderUi(conn);
-    conn.push({ type: 'CHAT_DONE', question: 'from phone', text: 'phone *answer*' });
+    conn.push({ type: 'CHAT_DONE', re: 'other-device-turn', question: 'from phone', text: 'phone *answer*', provider: 'offline', model: 'echo' });
     await waitFor(() => expect(ui.frame()).toContain('[another device] › from phone'));
     expect(ui.frame()).toContain('phone answer');
     ui.unmount();
   });
 
   test('slash commands run instead of being sent as chat', async () => {
-    const conn = connection().answer('SESSION_RESET', () => ({ type: 'OK' }));
+    const conn = connection().answer('SESSION_RESET', () => ok({ archivedTurns: 0, startedAt: 1 }));
     const ui = await renderUi(conn);
     await ui.type('/reset');
     await ui.press(KEYS.enter);
@@ -208,7 +214,7 @@ describe('Chat', () => {
 
 describe('Files', () => {
   test('Enter opens a folder, Backspace goes up, Delete asks before deleting', async () => {
-    const conn = connection().answer('FILE_DELETE', () => ({ type: 'OK' }));
+    const conn = connection().answer('FILE_DELETE', () => ok());
     const ui = await renderUi(conn);
     await ui.press(KEYS.f2);
     await waitFor(() => expect(ui.frame()).toContain('a.txt'));
@@ -260,9 +266,9 @@ describe('Files transfers', () => {
     const local = join(dir, 'notes.md');
     writeFileSync(local, '# notes');
     const conn = connection()
-      .answer('FILE_UPLOAD', () => ({ type: 'OK', upload: 'u1', offset: 0 }))
-      .answer('FILE_CHUNK', () => ({ type: 'OK' }))
-      .answer('FILE_COMMIT', () => ({ type: 'OK' }));
+      .answer('FILE_UPLOAD', () => ok({ upload: 'u1', offset: 0 }))
+      .answer('FILE_CHUNK', () => ok({ received: 7 }))
+      .answer('FILE_COMMIT', () => ok({ path: 'docs/notes.md', size: 7, sha256: createHash('sha256').update('# notes').digest('hex') }));
     const ui = await renderUi(conn);
     await ui.press(KEYS.f2);
     await waitFor(() => expect(ui.frame()).toContain('a.txt'));
@@ -285,18 +291,21 @@ describe('Crontab', () => {
     await ui.press(KEYS.f3);
     await waitFor(() => expect(ui.frame()).toMatch(/backup.*in 1h00m \((\d\d-\d\d )?\d\d:\d\d\).*ok/));
     expect(ui.frame()).toMatch(/digest.*disabled/);
-    conn.push({ type: 'CRON_EVENT', name: 'backup', event: 'started' });
+    conn.push({ type: 'CRON_EVENT', job: 'backup', event: 'started', runId: 'run1', at: Date.now() });
     await waitFor(() => expect(ui.frame()).toMatch(/backup.*running/));
-    conn.push({ type: 'CRON_EVENT', name: 'backup', event: 'finished', status: 'failed' });
-    await waitFor(() => expect(ui.frame()).toMatch(/backup.*failed/));
+    const listsBefore = conn.sent.filter((m) => m.type === 'CRON_LIST').length;
+    conn.setBackup({ next_run: Date.now() + 2 * 3_600_000 + 30_000, last_status: 'error' });
+    conn.push({ type: 'CRON_EVENT', job: 'backup', event: 'finished', runId: 'run1', status: 'error', output: 'disk full', at: Date.now() });
+    await waitFor(() => expect(ui.frame()).toMatch(/backup.*in 2h00m.*error/)); // the next run came from a fresh CRON_LIST
+    expect(conn.sent.filter((m) => m.type === 'CRON_LIST').length).toBe(listsBefore + 1);
     ui.unmount();
   });
 
   test('r runs the selected job, e toggles it, l writes its recent output to the scrollback', async () => {
     const conn = connection()
-      .answer('CRON_RUN', () => ({ type: 'OK' }))
-      .answer('CRON_DISABLE', () => ({ type: 'OK' }))
-      .answer('CRON_LOG', () => ({ type: 'OK', runs: [{ started_at: 0, status: 'ok', output: 'backed up 3 files' }] }));
+      .answer('CRON_RUN', () => ok({ runId: 'run7' }))
+      .answer('CRON_DISABLE', (msg) => ok({ name: String(msg.name), enabled: false }))
+      .answer('CRON_LOG', () => ok({ runs: [{ runId: 'run7', startedAt: 0, finishedAt: 10, status: 'ok', output: 'backed up 3 files' }] }));
     const ui = await renderUi(conn);
     await ui.press(KEYS.f3);
     await waitFor(() => expect(ui.frame()).toContain('backup'));

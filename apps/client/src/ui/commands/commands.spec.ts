@@ -1,4 +1,4 @@
-import { FakeConnection, requestError } from '../../testing/fake-connection';
+import { FakeConnection, ok, requestError } from '../../testing/fake-connection';
 import type { NewScrollbackItem } from '../state/scrollback';
 import { parseSlashCommand, runSlashCommand } from './index';
 
@@ -19,27 +19,54 @@ test('parses commands, and leaves paths and prose alone', () => {
 
 test('/reset sends SESSION_RESET and says so', async () => {
   const h = harness();
-  h.conn.answer('SESSION_RESET', () => ({ type: 'OK' }));
+  h.conn.answer('SESSION_RESET', () => ok({ archivedTurns: 3, startedAt: 1 }));
   expect(await runSlashCommand('/reset', h.ctx)).toBe(true);
   expect(h.conn.sent.map((m) => m.type)).toEqual(['SESSION_RESET']);
-  expect(h.items[0].text).toMatch(/New conversation/);
+  expect(h.items[0].text).toBe('New conversation started (3 turns archived on the server).');
 });
 
-test('/history asks for the given number of turns and prints them', async () => {
+test('/history asks for the given number of turns and prints question and answer of each', async () => {
   const h = harness();
-  h.conn.answer('CHAT_HISTORY', () => ({ type: 'OK', turns: [{ role: 'user', text: 'hi' }, { role: 'assistant', text: '**hello**' }] }));
+  const turn = (index: number, question: string, answer: string, cancelled?: boolean) => ({
+    index,
+    id: `c${index}`,
+    question,
+    answer,
+    at: 1000 + index,
+    provider: 'offline',
+    model: 'echo',
+    ...(cancelled ? { cancelled } : {}),
+  });
+  h.conn.answer('CHAT_HISTORY', () => ok({ turns: [turn(4, 'hi', '**hello**'), turn(5, 'stop', 'par', true)], more: true }));
   await runSlashCommand('/history 2', h.ctx);
   expect(h.conn.sent[0]).toMatchObject({ type: 'CHAT_HISTORY', limit: 2 });
-  expect(h.items.map((i) => i.kind)).toEqual(['system', 'user', 'assistant', 'system']);
+  expect(h.items.map((i) => [i.kind, i.text])).toEqual([
+    ['system', '── conversation history (2 turns, older ones not shown) ──'],
+    ['user', 'hi'],
+    ['assistant', '**hello**'],
+    ['user', 'stop'],
+    ['assistant', 'par'],
+    ['system', 'Reply cancelled.'],
+    ['system', '── end of history ──'],
+  ]);
+});
+
+test('/history shows a malformed answer as an error instead of guessing', async () => {
+  const h = harness();
+  h.conn.answer('CHAT_HISTORY', () => ok({ turns: [{ role: 'user', text: 'hi' }] }));
+  await runSlashCommand('/history', h.ctx);
+  expect(h.items).toHaveLength(1);
+  expect(h.items[0].kind).toBe('error');
+  expect(h.items[0].text).toMatch(/malformed/);
 });
 
 test('/compromised needs "yes"; LLM_UNREACHABLE is shown as the fixed error line', async () => {
   const h = harness();
   await runSlashCommand('/compromised', h.ctx);
-  expect(h.conn.sent).toHaveLength(0);
-  h.conn.answer('COMPROMISED', () => ({ type: 'OK' }));
+  expect(h.conn.compromisedReports).toBe(0);
   await runSlashCommand('/compromised yes', h.ctx);
-  expect(h.conn.sent.map((m) => m.type)).toEqual(['COMPROMISED']);
+  expect(h.conn.compromisedReports).toBe(1);
+  expect(h.items.at(-1)?.text).toMatch(/revoked/);
   h.conn.answer('SESSION_RESET', () => {
     throw requestError('LLM_UNREACHABLE', 'relay cannot reach the llm server');
   });

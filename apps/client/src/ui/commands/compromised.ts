@@ -15,7 +15,7 @@ export const compromisedCommand: SlashCommand = {
       return;
     }
     try {
-      await ctx.conn.request({ type: 'COMPROMISED' });
+      await ctx.conn.reportCompromised();
       ctx.addScrollback({ kind: 'system', text: "This device's keys were revoked. Load a new .sec file to connect again." });
     } catch (err) {
       ctx.addScrollback({ kind: 'error', text: formatError(err) });

@@ -1,17 +1,17 @@
+import { MAX_HISTORY_PAGE, type ChatTurn } from '@clawchat/protocol';
+import { requestOk } from '../../connection/ok';
 import { DEFAULT_HISTORY_TURNS } from '../constants';
 import { formatError } from '../state/errors';
 import type { NewScrollbackItem } from '../state/scrollback';
 import type { SlashCommand } from './types';
 
-/** Turns as the server sends them: `{role: 'user'|'assistant', text|content}`. */
-function toItems(raw: unknown[]): NewScrollbackItem[] {
+/** Stored turns (CHAT_HISTORY → OK {turns: [{question, answer, ...}]}, oldest first) as scrollback items. */
+export function historyItems(turns: ChatTurn[]): NewScrollbackItem[] {
   const items: NewScrollbackItem[] = [];
-  for (const turn of raw) {
-    if (!turn || typeof turn !== 'object') continue;
-    const t = turn as Record<string, unknown>;
-    const text = typeof t.text === 'string' ? t.text : typeof t.content === 'string' ? t.content : '';
-    if (t.role === 'user') items.push({ kind: 'user', text });
-    else if (t.role === 'assistant') items.push({ kind: 'assistant', text });
+  for (const turn of turns) {
+    items.push({ kind: 'user', text: turn.question });
+    if (turn.answer.trim() !== '') items.push({ kind: 'assistant', text: turn.answer });
+    if (turn.cancelled) items.push({ kind: 'system', text: 'Reply cancelled.' });
   }
   return items;
 }
@@ -22,15 +22,15 @@ export const historyCommand: SlashCommand = {
   description: `show the stored conversation (last ${DEFAULT_HISTORY_TURNS} turns by default)`,
   async run(ctx, args) {
     const parsed = Number.parseInt(args, 10);
-    const limit = Number.isFinite(parsed) && parsed > 0 ? parsed : DEFAULT_HISTORY_TURNS;
+    const limit = Math.min(MAX_HISTORY_PAGE, Number.isFinite(parsed) && parsed > 0 ? parsed : DEFAULT_HISTORY_TURNS);
     try {
-      const answer = await ctx.conn.request({ type: 'CHAT_HISTORY', limit });
-      const raw = Array.isArray(answer.turns) ? answer.turns : Array.isArray(answer.messages) ? answer.messages : [];
-      const items = toItems(raw);
+      const { turns, more } = await requestOk(ctx.conn, { type: 'CHAT_HISTORY', limit });
+      const items = historyItems(turns);
+      const count = `${turns.length} turn${turns.length === 1 ? '' : 's'}${more ? ', older ones not shown' : ''}`;
       ctx.addScrollback(
-        { kind: 'system', text: items.length ? `── conversation history (${items.length} messages) ──` : 'The conversation is empty.' },
+        { kind: 'system', text: turns.length ? `── conversation history (${count}) ──` : 'The conversation is empty.' },
         ...items,
-        ...(items.length ? [{ kind: 'system' as const, text: '── end of history ──' }] : []),
+        ...(turns.length ? [{ kind: 'system' as const, text: '── end of history ──' }] : []),
       );
     } catch (err) {
       ctx.addScrollback({ kind: 'error', text: formatError(err) });

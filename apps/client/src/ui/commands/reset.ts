@@ -1,3 +1,4 @@
+import { requestOk } from '../../connection/ok';
 import { formatError } from '../state/errors';
 import type { SlashCommand } from './types';
 
@@ -7,8 +8,9 @@ export const resetCommand: SlashCommand = {
   description: 'start a new conversation (the old one is archived on the server)',
   async run(ctx) {
     try {
-      await ctx.conn.request({ type: 'SESSION_RESET' });
-      ctx.addScrollback({ kind: 'system', text: 'New conversation started; the previous one is archived on the server.' });
+      const { archivedTurns } = await requestOk(ctx.conn, { type: 'SESSION_RESET' });
+      const archived = archivedTurns > 0 ? ` (${archivedTurns} turn${archivedTurns === 1 ? '' : 's'} archived on the server)` : '';
+      ctx.addScrollback({ kind: 'system', text: `New conversation started${archived}.` });
     } catch (err) {
       ctx.addScrollback({ kind: 'error', text: formatError(err) });
     }

@@ -4,6 +4,7 @@
  */
 import React from 'react';
 import { Box, Text } from 'ink';
+import { requestOk } from '../../connection/ok';
 import { errorMessage } from '../../connection/types';
 import { CRON_LOG_RUNS } from '../constants';
 import { useAppContext } from '../contexts/AppContext';
@@ -46,10 +47,10 @@ export function CronView({ cron, addScrollback, height, active }: CronViewProps)
 
   const showLog = async (name: string) => {
     try {
-      const runs = parseCronLog(await conn.request({ type: 'CRON_LOG', name, limit: CRON_LOG_RUNS }));
+      const runs = parseCronLog(await requestOk(conn, { type: 'CRON_LOG', name, limit: CRON_LOG_RUNS }));
       const items: NewScrollbackItem[] = [{ kind: 'system', text: `── last ${runs.length} run(s) of ${name} ──` }];
       for (const run of runs) {
-        const at = run.startedAt !== undefined ? new Date(run.startedAt).toLocaleString() : 'unknown time';
+        const at = new Date(run.startedAt).toLocaleString();
         items.push({ kind: 'system', text: `${at} · ${run.status}` }, { kind: 'info', text: run.output.trimEnd() || '(no output)' });
       }
       addScrollback(...items);

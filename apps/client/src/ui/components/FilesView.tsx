@@ -38,7 +38,7 @@ function entryLine(entry: RemoteEntry, nameWidth: number, now: number): string {
   const chars = [...shown];
   const name = chars.length > nameWidth ? `${chars.slice(0, nameWidth - 1).join('')}…` : shown.padEnd(nameWidth);
   const size = entry.kind === 'dir' ? '' : formatBytes(entry.size);
-  const time = entry.mtime !== undefined ? absoluteTime(entry.mtime, now) : '';
+  const time = absoluteTime(entry.mtime, now);
   return `${name} ${size.padStart(SIZE_WIDTH)} ${time.padStart(TIME_WIDTH)}`;
 }
 

@@ -80,8 +80,9 @@ export function useChat(conn: ClientConnection, addScrollback: AddScrollback, ma
           s.pending += m.text;
           s.received += m.text;
           flushTimer.current ??= setTimeout(flush, STREAM_FLUSH_MS);
-        } else if (m.type.includes('QUEUED')) {
-          addScrollback({ kind: 'system', text: 'Queued behind a turn from another device…' });
+        } else if (m.type === 'CHAT_QUEUED') {
+          const position = typeof m.position === 'number' ? m.position : 1;
+          addScrollback({ kind: 'system', text: position === 1 ? 'Queued: the next turn after the one running now…' : `Queued: ${position} turns ahead of this one…` });
         }
       };
       conn.request({ type: 'CHAT', id: s.id, text }, onPiece).then(
@@ -113,8 +114,10 @@ export function useChat(conn: ClientConnection, addScrollback: AddScrollback, ma
   useEffect(
     () =>
       conn.onPush((m) => {
+        // An ERROR that answers nothing (the relay lost the LLM server with nothing pending) still matters.
+        if (m.type === 'ERROR') return addScrollback({ kind: 'error', text: formatError(Object.assign(new Error(String(m.message)), { code: m.code })) });
         if (m.type !== 'CHAT_DONE') return;
-        const question = typeof m.question === 'string' ? m.question : typeof m.user_text === 'string' ? m.user_text : undefined;
+        const question = typeof m.question === 'string' ? m.question : undefined;
         const items: NewScrollbackItem[] = question ? [{ kind: 'user', text: question, label: 'another device' }] : [];
         addScrollback(...items, ...allBlocks(typeof m.text === 'string' ? m.text : ''));
       }),

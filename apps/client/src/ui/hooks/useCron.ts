@@ -1,5 +1,6 @@
 /** Crontab jobs: fetched when the tab is first shown, kept live by CRON_EVENT pushes. */
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { requestOk } from '../../connection/ok';
 import { errorMessage, type ClientConnection } from '../../connection/types';
 import { applyCronEvent, parseCronList, type CronJob, type CronParseError } from '../state/cron';
 
@@ -35,7 +36,7 @@ export function useCron(conn: ClientConnection, active: boolean): CronControls {
     loaded.current = true;
     setLoading(true);
     try {
-      const listing = parseCronList(await conn.request({ type: 'CRON_LIST' }));
+      const listing = parseCronList(await requestOk(conn, { type: 'CRON_LIST' }));
       setJobs(listing.jobs);
       setErrors(listing.errors);
       setError(undefined);
@@ -56,8 +57,9 @@ export function useCron(conn: ClientConnection, active: boolean): CronControls {
         if (m.type !== 'CRON_EVENT') return;
         const result = applyCronEvent(jobsRef.current, m);
         setJobs(result.jobs);
-        // A job we have not listed (CRON.md changed): fetch the list, but only if it was ever shown.
-        if (!result.known && loaded.current) void refresh();
+        // A job we have not listed (CRON.md changed), or a finished run whose next run only the server
+        // knows: fetch the list, but only if it was ever shown.
+        if (result.refresh && loaded.current) void refresh();
       }),
     [conn, refresh, setJobs],
   );

@@ -1,14 +1,16 @@
 /** Browsing the remote sandbox: current folder, its entries, the selection, and file operations. */
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { requestOk } from '../../connection/ok';
 import { errorMessage, type ClientConnection } from '../../connection/types';
 import { useSyncedState } from './useSyncedState';
 import { remoteJoin } from './useTransfers';
 
+/** A listed entry (FILE_LIST → OK {path, entries: [{name, kind, size, mtime}]}). */
 export interface RemoteEntry {
   name: string;
   kind: 'file' | 'dir';
   size: number;
-  mtime?: number;
+  mtime: number;
 }
 
 export interface FilesControls {
@@ -29,14 +31,6 @@ export interface FilesControls {
   /** Runs a simple request (FILE_DELETE, FILE_MKDIR, FILE_MOVE) and refreshes the listing. */
   operate(msg: { type: string; path: string; to?: string }, done: string): Promise<void>;
   notice?: string;
-}
-
-function toEntry(raw: unknown): RemoteEntry | null {
-  if (!raw || typeof raw !== 'object') return null;
-  const r = raw as Record<string, unknown>;
-  if (typeof r.name !== 'string') return null;
-  const mtime = typeof r.mtime === 'number' ? r.mtime : typeof r.mtime === 'string' ? Date.parse(r.mtime) : undefined;
-  return { name: r.name, kind: r.kind === 'dir' ? 'dir' : 'file', size: typeof r.size === 'number' ? r.size : 0, mtime: Number.isNaN(mtime) ? undefined : mtime };
 }
 
 /** Folders first, then by name. */
@@ -67,9 +61,9 @@ export function useFiles(conn: ClientConnection, active: boolean): FilesControls
       setLoading(true);
       setError(undefined);
       try {
-        const answer = await conn.request({ type: 'FILE_LIST', path });
+        const { entries: listed } = await requestOk(conn, { type: 'FILE_LIST', path });
         if (mine !== generation.current) return;
-        const list = sortEntries((Array.isArray(answer.entries) ? answer.entries : []).map(toEntry).filter((e): e is RemoteEntry => e !== null));
+        const list = sortEntries(listed.map(({ name, kind, size, mtime }) => ({ name, kind, size, mtime })));
         setCwd(path);
         setEntries(list);
         setSelected(Math.max(0, selectName ? list.findIndex((e) => e.name === selectName) : 0));

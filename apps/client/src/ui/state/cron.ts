@@ -1,13 +1,12 @@
 /**
- * Crontab tab data (pure): normalising CRON_LIST answers and applying CRON_EVENT pushes.
- *
- * Assumed shapes (spec/messages.md names the fields of a job; the event's are not fixed there):
- *   CRON_LIST → OK {jobs: [{name, schedule, enabled, next_run, last_run, last_status}], errors?: [{line, message}]}
- *   CRON_EVENT {name, event|phase: 'started'|'finished', status?, next_run?, last_run?, at?, job?}
- * Times are epoch ms or ISO strings. Unknown fields are ignored, missing ones shown as "–".
+ * Crontab tab data (pure): the CRON_LIST result as rows, CRON_EVENT pushes applied to them, and
+ * CRON_LOG runs. Shapes are the catalogue's (libs/protocol messages/types.ts and ok-results.ts):
+ *   CRON_LIST  → OK {jobs: [{name, schedule, enabled, next_run, last_run, last_status, missed_policy}], errors: [{line, job?, message}]}
+ *   CRON_EVENT {job, event: 'started'|'finished', runId, status?, output?, at}
+ *   CRON_LOG   → OK {runs: [{runId, startedAt, finishedAt, status, output}]} (newest first)
  */
+import type { CronJobInfo, CronListResult, CronLogResult, CronParseError as ProtocolCronParseError } from '@clawchat/protocol';
 import type { Message } from '../../connection/types';
-import { parseTime } from './time-format';
 
 export interface CronJob {
   name: string;
@@ -15,86 +14,72 @@ export interface CronJob {
   enabled: boolean;
   nextRun?: number;
   lastRun?: number;
-  /** `ok`, `failed`, `running`, `missed`... as the server says. */
+  /** `ok`, `error`, `timeout`, `skipped` as the server says, or `running` between the two events. */
   lastStatus?: string;
+  missedPolicy?: 'skip' | 'once';
 }
 
-export interface CronParseError {
-  line?: number;
-  message: string;
-}
+export type CronParseError = ProtocolCronParseError;
 
 export interface CronListing {
   jobs: CronJob[];
   errors: CronParseError[];
 }
 
-const asRecord = (v: unknown): Record<string, unknown> => (v && typeof v === 'object' ? (v as Record<string, unknown>) : {});
-
-export function toCronJob(raw: unknown): CronJob | null {
-  const r = asRecord(raw);
-  if (typeof r.name !== 'string') return null;
+export function toCronJob(info: CronJobInfo): CronJob {
   return {
-    name: r.name,
-    schedule: typeof r.schedule === 'string' ? r.schedule : '',
-    enabled: r.enabled !== false,
-    nextRun: parseTime(r.next_run),
-    lastRun: parseTime(r.last_run),
-    lastStatus: typeof r.last_status === 'string' ? r.last_status : undefined,
+    name: info.name,
+    schedule: info.schedule,
+    enabled: info.enabled,
+    nextRun: info.next_run ?? undefined,
+    lastRun: info.last_run ?? undefined,
+    lastStatus: info.last_status ?? undefined,
+    missedPolicy: info.missed_policy,
   };
 }
 
-export function parseCronList(answer: Message): CronListing {
-  const jobs = (Array.isArray(answer.jobs) ? answer.jobs : []).map(toCronJob).filter((j): j is CronJob => j !== null);
-  const errors = (Array.isArray(answer.errors) ? answer.errors : []).map((e) => {
-    const r = asRecord(e);
-    return { line: typeof r.line === 'number' ? r.line : undefined, message: String(r.message ?? e) };
-  });
-  return { jobs, errors };
+export function parseCronList(result: CronListResult): CronListing {
+  return { jobs: result.jobs.map(toCronJob), errors: result.errors };
 }
 
-/** The job list after a CRON_EVENT; `known: false` means the list should be fetched again. */
-export function applyCronEvent(jobs: CronJob[], event: Message): { jobs: CronJob[]; known: boolean } {
-  const fromJob = toCronJob(event.job);
-  const name = fromJob?.name ?? (typeof event.name === 'string' ? event.name : undefined);
+/**
+ * The job list after a CRON_EVENT. `refresh` asks for a new CRON_LIST: the job is unknown (CRON.md
+ * changed), or it finished and only the server knows its next run.
+ */
+export function applyCronEvent(jobs: CronJob[], event: Message): { jobs: CronJob[]; refresh: boolean } {
+  const name = typeof event.job === 'string' ? event.job : undefined;
   const index = jobs.findIndex((j) => j.name === name);
-  if (name === undefined || index < 0) return { jobs, known: false };
-  const phase = String(event.event ?? event.phase ?? event.state ?? '');
+  if (name === undefined || index < 0) return { jobs, refresh: true };
+  const at = typeof event.at === 'number' ? event.at : undefined;
   const current = jobs[index];
-  let updated: CronJob = fromJob ? { ...current, ...definedOnly(fromJob) } : { ...current };
-  if (phase === 'started') {
-    updated = { ...updated, lastStatus: 'running', lastRun: parseTime(event.at) ?? parseTime(event.started_at) ?? updated.lastRun };
-  } else if (phase === 'finished') {
-    const status = typeof event.status === 'string' ? event.status : event.ok === false ? 'failed' : 'ok';
-    updated = { ...updated, lastStatus: status, lastRun: parseTime(event.last_run) ?? parseTime(event.at) ?? updated.lastRun };
-  } else if (typeof event.status === 'string') {
-    updated = { ...updated, lastStatus: event.status };
+  let updated: CronJob;
+  if (event.event === 'started') {
+    updated = { ...current, lastStatus: 'running', lastRun: at ?? current.lastRun };
+  } else if (event.event === 'finished') {
+    updated = { ...current, lastStatus: typeof event.status === 'string' ? event.status : 'ok' };
+  } else {
+    return { jobs, refresh: false };
   }
-  const nextRun = parseTime(event.next_run);
-  if (nextRun !== undefined) updated.nextRun = nextRun;
   const next = jobs.slice();
   next[index] = updated;
-  return { jobs: next, known: true };
-}
-
-function definedOnly(job: CronJob): Partial<CronJob> {
-  return Object.fromEntries(Object.entries(job).filter(([, v]) => v !== undefined)) as Partial<CronJob>;
+  return { jobs: next, refresh: event.event === 'finished' };
 }
 
 export interface CronRun {
-  startedAt?: number;
+  runId: string;
+  startedAt: number;
+  finishedAt?: number;
+  /** `running` while the run has no end yet. */
   status: string;
   output: string;
 }
 
-/** CRON_LOG → OK {runs: [{started_at|at, status, output}]}. */
-export function parseCronLog(answer: Message): CronRun[] {
-  return (Array.isArray(answer.runs) ? answer.runs : []).map((raw) => {
-    const r = asRecord(raw);
-    return {
-      startedAt: parseTime(r.started_at ?? r.at ?? r.start),
-      status: typeof r.status === 'string' ? r.status : 'unknown',
-      output: typeof r.output === 'string' ? r.output : '',
-    };
-  });
+export function parseCronLog(result: CronLogResult): CronRun[] {
+  return result.runs.map((r) => ({
+    runId: r.runId,
+    startedAt: r.startedAt,
+    finishedAt: r.finishedAt ?? undefined,
+    status: r.status ?? 'running',
+    output: r.output,
+  }));
 }

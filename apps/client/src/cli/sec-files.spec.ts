@@ -1,0 +1,49 @@
+import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generateBootstrapKey, writeSecFile, type SecBody } from '@clawchat/security-file';
+import { findSecFiles, secSearchDirs } from './sec-files';
+
+const body = (expiresAt: number): SecBody => ({
+  v: 1,
+  relays: [{ host: '127.0.0.1', port: 50000 }],
+  relayPublicKey: Buffer.alloc(32, 1).toString('base64'),
+  ticketId: Buffer.alloc(16, 2).toString('base64url'),
+  psk: Buffer.alloc(32, 3).toString('base64'),
+  issuedAt: expiresAt - 660_000,
+  expiresAt,
+  protocol: 1,
+});
+
+describe('.sec discovery', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'clawchat-secs-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('search order: CLAWCHAT_SECURITY_DIR (default ./security), the current folder, ~/Downloads', () => {
+    expect(secSearchDirs({ CLAWCHAT_SECURITY_DIR: '/s' }, '/w', '/h')).toEqual(['/s', '/w', '/h/Downloads']);
+    expect(secSearchDirs({}, '/w', '/h')).toEqual(['/w/security', '/w', '/h/Downloads']);
+  });
+
+  test('newest first across folders, expiry from the clear header, unreadable files flagged', async () => {
+    const a = join(dir, 'a');
+    const b = join(dir, 'b');
+    mkdirSync(a);
+    mkdirSync(b);
+    const key = generateBootstrapKey();
+    await writeSecFile(join(a, 'old.sec'), body(1_000_000), key);
+    await writeSecFile(join(b, 'new.sec'), body(2_000_000), key);
+    writeFileSync(join(b, 'junk.sec'), 'not a sec');
+    writeFileSync(join(b, 'notes.txt'), 'ignored');
+    utimesSync(join(a, 'old.sec'), 100, 100);
+    utimesSync(join(b, 'junk.sec'), 200, 200);
+    utimesSync(join(b, 'new.sec'), 300, 300);
+    const found = await findSecFiles([a, b, join(dir, 'missing')]);
+    expect(found.map((f) => f.path)).toEqual([join(b, 'new.sec'), join(b, 'junk.sec'), join(a, 'old.sec')]);
+    expect(found[0].expiresAt).toBe(2_000_000);
+    expect(found[1].problem).toMatch(/junk\.sec/);
+    expect(found[2].expiresAt).toBe(1_000_000);
+  });
+});

@@ -1,0 +1,59 @@
+/**
+ * Why the client cannot connect, as one line a person can act on. Each has a kind so the CLI maps all
+ * of them to exit code 3 and tests can tell them apart; the message never carries a stack or a secret.
+ */
+import { CloseCode } from '@clawchat/protocol';
+
+export type ConnectErrorKind =
+  /** The .sec file cannot be read, decrypted or used (SecError), or the bootstrap key is unusable. */
+  | 'SEC_FILE'
+  | 'BOOTSTRAP_KEY'
+  /** The stored credential file is unreadable or damaged. */
+  | 'CREDENTIAL'
+  /** Neither a .sec nor a stored credential to connect with. */
+  | 'NO_CREDENTIAL'
+  /** The relay refused the .sec's ticket (expired, already used, revoked). */
+  | 'TICKET'
+  /** This device's keys were revoked (compromise procedure). */
+  | 'REVOKED'
+  /** No answer to the handshake within the timeout. */
+  | 'UNREACHABLE'
+  /** The session ended for good (closed by the relay, or reconnecting gave up). */
+  | 'CLOSED'
+  /** Client and LLM server speak no common catalogue version. */
+  | 'VERSION';
+
+export class ConnectError extends Error {
+  override readonly name = 'ConnectError';
+  constructor(
+    readonly kind: ConnectErrorKind,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const NEW_SEC = 'copy the newest clawchat-current.sec from the relay (or run `clawchat-relay issue`)';
+
+/** The relay completed the handshake only to refuse the ticket: say which way it was spent. */
+export function ticketRefusalMessage(code: number, reason: string): string | undefined {
+  const why = reason.trim() ? ` (${reason.trim()})` : '';
+  switch (code) {
+    case CloseCode.TICKET_EXPIRED:
+      return `this .sec has expired${why} — ${NEW_SEC}`;
+    case CloseCode.TICKET_USED:
+      return `this .sec was already used by another device${why} — each .sec connects one device; ${NEW_SEC}`;
+    case CloseCode.TICKET_REVOKED:
+      return `this .sec was revoked by the relay${why} — ${NEW_SEC}`;
+    default:
+      return undefined;
+  }
+}
+
+export const REVOKED_MESSAGE = "this device's keys were revoked by the relay (compromise procedure) — load a new .sec to connect again";
+
+export function unreachableMessage(relay: string, resuming: boolean): string {
+  return resuming
+    ? `cannot reach the relay at ${relay}, or this device was revoked — check that the relay is running, or load a new .sec`
+    : `cannot reach the relay at ${relay} — check that the relay is running and that its address and UDP port are reachable (override with --relay host:port)`;
+}

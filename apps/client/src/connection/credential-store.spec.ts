@@ -1,0 +1,64 @@
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { x25519PublicFromPrivate } from '@clawchat/crypto';
+import { CredentialStore, clientStateDir, type StoredRelay } from './credential-store';
+
+const relay = (key: string, savedAt: number): StoredRelay => ({
+  host: 'relay.example',
+  port: 50000,
+  relayPublicKey: key,
+  resumptionId: 'AAAAAAAAAAAAAAAAAAAAAA',
+  resumptionPsk: Buffer.alloc(32, 1).toString('base64'),
+  savedAt,
+});
+
+describe('CredentialStore', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'clawchat-store-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('state dir follows XDG_STATE_HOME, else ~/.local/state', () => {
+    expect(clientStateDir({ XDG_STATE_HOME: '/x/state' }, '/home/u')).toBe('/x/state/clawchat');
+    expect(clientStateDir({ XDG_STATE_HOME: '' }, '/home/u')).toBe('/home/u/.local/state/clawchat');
+    expect(clientStateDir({}, '/home/u')).toBe('/home/u/.local/state/clawchat');
+  });
+
+  test('the device key is created once, stored 0600 in a 0700 dir, and stays the same', async () => {
+    const store = new CredentialStore(join(dir, 'clawchat'));
+    const first = await store.deviceKey();
+    const second = await new CredentialStore(join(dir, 'clawchat')).deviceKey();
+    expect(second.privateKey.equals(first.privateKey)).toBe(true);
+    expect(x25519PublicFromPrivate(first.privateKey).equals(first.publicKey)).toBe(true);
+    expect(statSync(store.file).mode & 0o777).toBe(0o600);
+    expect(statSync(store.dir).mode & 0o777).toBe(0o700);
+  });
+
+  test('relays: the latest saved comes first, one entry per relay key; erase forgets everything', async () => {
+    const store = new CredentialStore(dir);
+    expect(await store.latestRelay()).toBeUndefined();
+    const device = await store.deviceKey();
+    await store.saveRelay(relay('A', 1));
+    await store.saveRelay(relay('B', 2));
+    await store.saveRelay({ ...relay('A', 3), port: 50001 });
+    expect(await store.latestRelay()).toMatchObject({ relayPublicKey: 'A', port: 50001 });
+    const file = JSON.parse(readFileSync(store.file, 'utf8'));
+    expect(file.relays.map((r: StoredRelay) => r.relayPublicKey)).toEqual(['A', 'B']);
+    expect((await store.deviceKey()).privateKey.equals(device.privateKey)).toBe(true); // saving relays keeps the key
+    await store.erase();
+    await store.erase(); // already gone is fine
+    expect(await store.latestRelay()).toBeUndefined();
+    expect((await store.deviceKey()).privateKey.equals(device.privateKey)).toBe(false);
+  });
+
+  test('a damaged file is a one-line CREDENTIAL error naming the file', async () => {
+    mkdirSync(dir, { recursive: true });
+    const store = new CredentialStore(dir);
+    writeFileSync(store.file, '{"version": 1, "relays": [');
+    await expect(store.latestRelay()).rejects.toMatchObject({ kind: 'CREDENTIAL', message: expect.stringContaining(store.file) });
+    writeFileSync(store.file, JSON.stringify({ version: 9, relays: [] }));
+    await expect(store.deviceKey()).rejects.toMatchObject({ kind: 'CREDENTIAL' });
+  });
+});

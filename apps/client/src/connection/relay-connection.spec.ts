@@ -1,0 +1,245 @@
+import { createSocket, type Socket } from 'node:dgram';
+import { mkdtempSync, rmSync, statSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CloseCode, CredentialKind } from '@clawchat/protocol';
+import { FakeRelay, welcome } from '../testing/fake-relay';
+import { ConnectError } from './connect-error';
+import { CredentialStore } from './credential-store';
+import { RelayConnection, type RelayConnectionOptions } from './relay-connection';
+import { targetFromStored } from './sec-target';
+import { CONNECTION_LOST, errorCode, type ConnectionStatus, type Message } from './types';
+
+/** Polls a condition the connection reaches through async file I/O (no event to await for those). */
+async function eventually(pred: () => boolean | Promise<boolean>, timeoutMs = 3000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await pred())) {
+    if (Date.now() > deadline) throw new Error('condition not reached in time');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+describe('RelayConnection against a fake relay on 127.0.0.1', () => {
+  let dir: string;
+  let store: CredentialStore;
+  let relay: FakeRelay | undefined;
+  let conn: RelayConnection | undefined;
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'clawchat-conn-'));
+    store = new CredentialStore(join(dir, 'state'));
+  });
+  afterEach(async () => {
+    await conn?.close();
+    await relay?.close();
+    conn = relay = undefined;
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const options = (over: Partial<RelayConnectionOptions> = {}): RelayConnectionOptions => ({
+    target: (relay as FakeRelay).ticketTarget(),
+    store,
+    deviceName: 'test-device',
+    handshakeTimeoutMs: 3000,
+    ...over,
+  });
+
+  /** Resolves with the first status for which `pred` holds. */
+  const statusWhere = (c: RelayConnection, pred: (s: ConnectionStatus) => boolean) =>
+    new Promise<ConnectionStatus>((resolve) => {
+      if (pred(c.status())) return resolve(c.status());
+      const off = c.onStatus((s) => {
+        if (!pred(s)) return;
+        off();
+        resolve(s);
+      });
+    });
+
+  test('ticket handshake, HELLO/WELCOME, status, and the resumption credential stored 0600 after the first message', async () => {
+    relay = await FakeRelay.start();
+    conn = await RelayConnection.connect(options());
+    const hello = relay.messages('HELLO')[0];
+    expect(hello).toMatchObject({ type: 'HELLO', version: 1, client: 'clawchat/0.1.0', capabilities: [], device: 'test-device' });
+    expect(relay.hellos[0]).toMatchObject({ kind: CredentialKind.TICKET, deviceName: 'test-device' });
+    const status = conn.status();
+    expect(status).toMatchObject({ state: 'connected', relay: `127.0.0.1:${relay.port}`, provider: 'offline', model: 'echo', offline: true });
+    expect(status.rttMs).toBeGreaterThan(0);
+    expect(status.keyAgeMs).toBeGreaterThanOrEqual(0);
+    expect(status.nextRotationMs).toBeGreaterThan(59 * 60_000);
+    // The credential is written once the relay has spoken (WELCOME); the write is async.
+    await eventually(async () => (await store.latestRelay()) !== undefined);
+    expect(statSync(store.file).mode & 0o777).toBe(0o600);
+    const stored = await store.latestRelay();
+    expect(stored).toMatchObject({ host: '127.0.0.1', port: relay.port, relayPublicKey: relay.relayKey.publicKey.toString('base64') });
+    expect(relay.resumptions.get(Buffer.from(stored?.resumptionId ?? '', 'base64url').toString('hex'))?.toString('base64')).toBe(stored?.resumptionPsk);
+  });
+
+  test('requests: pieces go to onPiece, the end resolves, ERROR rejects with its code; pushes reach onPush', async () => {
+    relay = await FakeRelay.start();
+    relay.handler = (r) => {
+      if (r.msg.type === 'HELLO') return r.reply(welcome(String(r.msg.id)));
+      if (r.msg.type === 'CHAT') {
+        r.reply({ type: 'CHAT_DELTA', re: r.msg.id, text: 'Hel' });
+        r.reply({ type: 'CHAT_DELTA', re: r.msg.id, text: 'lo' });
+        r.reply({ type: 'CHAT_DONE', re: r.msg.id, text: 'Hello', provider: 'offline', model: 'echo' });
+        r.reply({ type: 'CRON_EVENT', job: 'backup', event: 'started', runId: 'r1', at: 5 });
+      }
+      if (r.msg.type === 'FILE_LIST') r.reply({ type: 'ERROR', re: r.msg.id, code: 'NOT_FOUND', message: 'no such folder: x' });
+    };
+    conn = await RelayConnection.connect(options());
+    const pieces: Message[] = [];
+    const pushes: Message[] = [];
+    conn.onPush((m) => pushes.push(m));
+    const done = await conn.request({ type: 'CHAT', text: 'hi' }, (p) => pieces.push(p));
+    expect(pieces.map((p) => p.text)).toEqual(['Hel', 'lo']);
+    expect(done).toMatchObject({ type: 'CHAT_DONE', text: 'Hello' });
+    const chat = relay.messages('CHAT')[0];
+    expect(relay.received.find((r) => r.msg === chat)?.streamId).toBe(1); // chat stream class
+    await expect(conn.request({ type: 'FILE_LIST', path: 'x' })).rejects.toMatchObject({ code: 'NOT_FOUND', message: 'no such folder: x' });
+    await eventually(() => pushes.length > 0);
+    expect(pushes).toEqual([{ type: 'CRON_EVENT', job: 'backup', event: 'started', runId: 'r1', at: 5 }]);
+    // A message that does not fit the catalogue is refused locally, before it reaches the wire.
+    await expect(conn.request({ type: 'CHAT', text: '' })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+  });
+
+  test('WELCOME without our catalogue version is a VERSION error naming both sides; LLM_UNREACHABLE still connects', async () => {
+    relay = await FakeRelay.start();
+    relay.handler = (r) => {
+      if (r.msg.type === 'HELLO') r.reply(welcome(String(r.msg.id), { versions: [2, 3] }));
+    };
+    const err = await RelayConnection.connect(options()).catch((e: unknown) => e);
+    expect(err).toMatchObject({ kind: 'VERSION', message: expect.stringMatching(/speaks message catalogue version 2, 3, this client speaks 1 — upgrade this client/) });
+    await relay.close();
+    relay = await FakeRelay.start();
+    relay.handler = (r) => {
+      if (r.msg.type === 'HELLO') r.reply({ type: 'ERROR', re: r.msg.id, code: 'LLM_UNREACHABLE', message: 'the LLM server is not answering' });
+    };
+    conn = await RelayConnection.connect(options());
+    expect(conn.status()).toMatchObject({ state: 'connected', reason: 'Cannot reach LLM server' });
+    expect(conn.status().provider).toBeUndefined();
+  });
+
+  test('a spent ticket is a one-line TICKET error and stores nothing', async () => {
+    relay = await FakeRelay.start({ refuseTicket: { code: CloseCode.TICKET_USED, reason: 'ticket already used' } });
+    const err = await RelayConnection.connect(options()).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConnectError);
+    expect(err).toMatchObject({ kind: 'TICKET' });
+    expect((err as Error).message).toMatch(/already used by another device/);
+    expect((err as Error).message).not.toContain('\n');
+    expect(await store.latestRelay()).toBeUndefined();
+  });
+
+  test('no answer within the handshake timeout: UNREACHABLE naming the address', async () => {
+    const silent: Socket = createSocket('udp4');
+    await new Promise<void>((resolve) => silent.bind(0, '127.0.0.1', resolve));
+    relay = await FakeRelay.start();
+    const port = silent.address().port;
+    const started = Date.now();
+    const err = await RelayConnection.connect(options({ target: { ...relay.ticketTarget(), port }, handshakeTimeoutMs: 400 })).catch((e: unknown) => e);
+    silent.close();
+    expect(err).toMatchObject({ kind: 'UNREACHABLE' });
+    expect((err as Error).message).toContain(`cannot reach the relay at 127.0.0.1:${port}`);
+    expect(Date.now() - started).toBeLessThan(3000);
+  });
+
+  test('a stored credential reconnects without the ticket', async () => {
+    relay = await FakeRelay.start();
+    conn = await RelayConnection.connect(options());
+    await relay.until(() => relay?.resumptions.size === 1);
+    await eventually(async () => (await store.latestRelay()) !== undefined);
+    await conn.close();
+    const stored = await store.latestRelay();
+    conn = await RelayConnection.connect(options({ target: targetFromStored(stored as NonNullable<typeof stored>) }));
+    expect(conn.status().state).toBe('connected');
+    expect(relay.hellos.map((h) => h.kind)).toEqual([CredentialKind.TICKET, CredentialKind.RESUMPTION]);
+  });
+
+  test('the relay closing the session: reconnecting, resumption, pending CHAT resent with its id and replayed text skipped', async () => {
+    relay = await FakeRelay.start();
+    let chats = 0;
+    relay.handler = (r) => {
+      if (r.msg.type === 'HELLO') return r.reply(welcome(String(r.msg.id)));
+      if (r.msg.type !== 'CHAT') return;
+      chats++;
+      r.reply({ type: 'CHAT_DELTA', re: r.msg.id, text: 'one ' });
+      if (chats === 1) return; // the first attempt dies mid-reply
+      r.reply({ type: 'CHAT_DELTA', re: r.msg.id, text: 'two' });
+      r.reply({ type: 'CHAT_DONE', re: r.msg.id, text: 'one two', provider: 'offline', model: 'echo' });
+    };
+    conn = await RelayConnection.connect(options());
+    const states: string[] = [];
+    conn.onStatus((s) => states.push(s.state));
+    const pieces: string[] = [];
+    const reply = conn.request({ type: 'CHAT', text: 'count' }, (p) => pieces.push(String(p.text)));
+    await eventually(() => pieces.length === 1);
+    relay.closeAll(CloseCode.SHUTDOWN, 'relay restarting');
+    const done = await reply;
+    expect(done.text).toBe('one two');
+    expect(pieces.join('')).toBe('one two'); // "one " was not delivered twice
+    const sent = relay.messages('CHAT');
+    expect(sent).toHaveLength(2);
+    expect(sent[1].id).toBe(sent[0].id);
+    expect(states).toContain('reconnecting');
+    expect(conn.status().state).toBe('connected');
+    expect(relay.hellos.map((h) => h.kind)).toEqual([CredentialKind.TICKET, CredentialKind.RESUMPTION]);
+  });
+
+  test('15 s of silence (shortened) with a request in flight: probe, then reconnect once the relay answers again', async () => {
+    relay = await FakeRelay.start();
+    const r0 = relay;
+    relay.handler = (r) => {
+      if (r.msg.type === 'HELLO') return r.reply(welcome(String(r.msg.id)));
+      if (r.msg.type === 'CRON_LIST' && !r0.muted) r.reply({ type: 'OK', re: r.msg.id, result: { jobs: [], errors: [] } });
+    };
+    conn = await RelayConnection.connect(options({ reconnectAfterMs: 600, probeAfterMs: 150, watchdogIntervalMs: 50 }));
+    await relay.until(() => relay?.resumptions.size === 1);
+    relay.muted = true;
+    const answer = conn.request({ type: 'CRON_LIST' });
+    await statusWhere(conn, (s) => s.state === 'reconnecting');
+    relay.muted = false;
+    await expect(answer).resolves.toMatchObject({ type: 'OK', result: { jobs: [] } });
+    const lists = relay.messages('CRON_LIST');
+    expect(lists.length).toBeGreaterThanOrEqual(1);
+    expect(new Set(lists.map((m) => m.id)).size).toBe(1);
+    expect(relay.hellos.at(-1)?.kind).toBe(CredentialKind.RESUMPTION);
+  });
+
+  test('REVOKED: the stored credential is erased, pending requests fail, state closed with the reason', async () => {
+    relay = await FakeRelay.start();
+    relay.handler = (r) => {
+      if (r.msg.type === 'HELLO') r.reply(welcome(String(r.msg.id)));
+    };
+    conn = await RelayConnection.connect(options());
+    await eventually(async () => (await store.latestRelay()) !== undefined);
+    const pending = conn.request({ type: 'CRON_LIST' }).catch((e: unknown) => e);
+    await relay.until(() => (relay?.messages('CRON_LIST').length ?? 0) > 0);
+    relay.closeAll(CloseCode.REVOKED, 'revoked by admin');
+    const closed = await statusWhere(conn, (s) => s.state === 'closed');
+    expect(closed.reason).toMatch(/revoked.*load a new \.sec/);
+    expect(errorCode(await pending)).toBe(CONNECTION_LOST);
+    await eventually(() => !existsSync(store.file));
+    expect(existsSync(store.file)).toBe(false);
+    await expect(conn.request({ type: 'CRON_LIST' })).rejects.toMatchObject({ code: CONNECTION_LOST });
+  });
+
+  test('/compromised: COMPROMISED goes to the relay, the credential is erased, the relay closes with REVOKED', async () => {
+    relay = await FakeRelay.start();
+    const r0 = relay;
+    relay.handler = (r) => {
+      if (r.msg.type === 'HELLO') return r.reply(welcome(String(r.msg.id)));
+      if (r.msg.type === 'COMPROMISED') {
+        r.reply({ type: 'COMPROMISED', reason: 'keys destroyed' });
+        r.session.close(CloseCode.REVOKED, 'revoked');
+        r0.closeAll(CloseCode.REVOKED, 'revoked');
+      }
+    };
+    conn = await RelayConnection.connect(options());
+    const pushes: Message[] = [];
+    conn.onPush((m) => pushes.push(m));
+    await eventually(async () => (await store.latestRelay()) !== undefined);
+    await conn.reportCompromised();
+    expect(relay.messages('COMPROMISED')[0]).toMatchObject({ type: 'COMPROMISED', reason: expect.stringContaining('test-device') });
+    expect(existsSync(store.file)).toBe(false);
+    expect(conn.status().state).toBe('closed');
+  });
+});
