@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { generateX25519KeyPair } from '@clawchat/crypto';
@@ -39,7 +39,7 @@ describe('CredentialPolicy', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const state = () => JSON.parse(require('node:fs').readFileSync(path.join(dir, 'tickets.json'), 'utf8')) as { currentTicketId: string };
+  const state = () => JSON.parse(readFileSync(path.join(dir, 'tickets.json'), 'utf8')) as { currentTicketId: string };
   const hello = (kind: number, credentialId: Buffer, key: Buffer, deviceName = 'laptop'): PeerHello => ({
     kind,
     credentialId,

@@ -167,7 +167,7 @@ describe('memory stays flat', () => {
     expect(growth).toBeLessThan(16 * MiB);
   }, 60_000);
 
-  slow('a 1 GiB download grows RSS by less than 64 MiB', async () => {
+  slow('slow: a 1 GiB download grows RSS by less than 64 MiB', async () => {
     const file = join(root, 'huge.bin');
     const fd = openSync(file, 'w');
     ftruncateSync(fd, 1024 * MiB); // sparse: fast to create, still read byte for byte
