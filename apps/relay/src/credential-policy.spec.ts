@@ -97,12 +97,13 @@ describe('CredentialPolicy', () => {
     expect(policy.pskFor(CredentialKind.LOCAL, Buffer.alloc(16))).toBeUndefined();
   });
 
-  test('peers survive a restart and revoke matches by name or fingerprint', () => {
+  test('peers survive a restart and revoke matches by name or fingerprint', async () => {
     const id = Buffer.from(state().currentTicketId, 'base64url');
     const device = generateX25519KeyPair().publicKey;
     const h = hello(CredentialKind.TICKET, id, device, 'phone');
     policy.admit(h);
     policy.confirmed(fakeSession, h, Buffer.alloc(32, 1));
+    await peers.flushed();
     const again = new PeerStore(dir);
     const [p] = again.list();
     expect(p.deviceName).toBe('phone');
@@ -110,6 +111,7 @@ describe('CredentialPolicy', () => {
     expect(again.match(p.fingerprint.slice(0, 9))).toHaveLength(1);
     expect(again.match('nobody')).toHaveLength(0);
     again.remove(again.match('phone'));
+    await again.flushed();
     expect(new PeerStore(dir).list()).toHaveLength(0);
   });
 });

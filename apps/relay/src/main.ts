@@ -55,6 +55,7 @@ async function serve(cfg: RelayConfig, log: Logger): Promise<void> {
   }
 
   const peers = new PeerStore(cfg.securityDir);
+  peers.onError = (err) => log.error(`cannot save the known devices in ${cfg.securityDir}: ${err.message}`);
   const wall = () => Date.now();
   // The port and endpoints must be known before the first .sec is written, so bind first.
   const tickets = new TicketBook({
@@ -136,6 +137,7 @@ async function serve(cfg: RelayConfig, log: Logger): Promise<void> {
     tickets.stop();
     control.close();
     await relay.stop();
+    await Promise.all([tickets.flushed(), peers.flushed()]);
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));

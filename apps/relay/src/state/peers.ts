@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { writeFileAtomicSync } from '@clawchat/security-file';
+import { writeFileAtomic, writeFileAtomicSync } from '@clawchat/security-file';
 import { fingerprint } from './identity';
 
 export interface Peer {
@@ -59,7 +59,8 @@ export class PeerStore {
       lastSeen: now,
     };
     this.peers.set(peer.resumptionId, peer);
-    this.save();
+    // A new device and a revocation are rare and must survive a crash right after: write them now.
+    this.saveNow();
     return peer;
   }
 
@@ -76,10 +77,35 @@ export class PeerStore {
 
   remove(peers: Peer[]): void {
     for (const p of peers) this.peers.delete(p.resumptionId);
-    this.save();
+    this.saveNow();
   }
 
-  private save(): void {
+  private saveNow(): void {
     writeFileAtomicSync(this.file, JSON.stringify({ v: 1, peers: [...this.peers.values()] }, null, 2) + '\n');
   }
+
+  private writing: Promise<void> = Promise.resolve();
+  private dirty = false;
+
+  /**
+   * `lastSeen` updates happen off the packet path (an fsync would stall every session): coalesced
+   * into one atomic write at a time, always of the newest state.
+   */
+  private save(): void {
+    if (this.dirty) return;
+    this.dirty = true;
+    this.writing = this.writing
+      .then(() => {
+        this.dirty = false;
+        return writeFileAtomic(this.file, JSON.stringify({ v: 1, peers: [...this.peers.values()] }, null, 2) + '\n');
+      })
+      .catch((err: Error) => this.onError?.(err));
+  }
+
+  /** Resolves when every change so far is on disk (shutdown, tests). */
+  flushed(): Promise<void> {
+    return this.writing;
+  }
+
+  onError: ((err: Error) => void) | undefined;
 }

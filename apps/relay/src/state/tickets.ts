@@ -11,7 +11,7 @@ import {
   currentSecPath,
   isTicketLookupError,
   secBodyForTicket,
-  writeFileAtomicSync,
+  writeFileAtomic,
   writeSecFile,
   type RelayEndpoint,
   type SecIssuerState,
@@ -119,8 +119,18 @@ export class TicketBook {
     this.psks.set(t.ticketId, { psk: t.psk, forgetAt: t.expiresAt + SPENT_PSK_MEMORY_MS });
   }
 
+  private persistQueued = false;
+
+  /** Saves the issuer's state off the packet path, coalesced, always the newest state. */
   private persist(): void {
-    writeFileAtomicSync(this.stateFile, JSON.stringify(this.issuer.toJSON()) + '\n');
+    if (this.persistQueued) return;
+    this.persistQueued = true;
+    this.writing = this.writing
+      .then(() => {
+        this.persistQueued = false;
+        return writeFileAtomic(this.stateFile, JSON.stringify(this.issuer.toJSON()) + '\n');
+      })
+      .catch((err: Error) => this.o.log.error(`cannot save ${this.stateFile}: ${err.message}`));
   }
 
   /** The PSK for a ticket id, also for recently spent tickets (so the refusal can be authenticated). */
