@@ -36,8 +36,10 @@ export function aesGcmOpen(key: Uint8Array, nonce: Uint8Array, ciphertextAndTag:
     decipher.setAAD(ad);
     decipher.setAuthTag(ciphertextAndTag.subarray(bodyLength));
     const body = decipher.update(ciphertextAndTag.subarray(0, bodyLength));
-    // final() is where the tag is checked; release nothing before it succeeds.
-    return Buffer.concat([body, decipher.final()]);
+    // final() is where the tag is checked; release nothing before it succeeds. (GCM's final() yields
+    // no bytes, so the common case avoids a copy.)
+    const rest = decipher.final();
+    return rest.length === 0 ? body : Buffer.concat([body, rest]);
   } catch {
     return null;
   }
@@ -53,6 +55,23 @@ export function aeadSeal(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Arr
 export function aeadOpen(key: Uint8Array, nonce: Uint8Array, ciphertextAndTag: Uint8Array, ad: Uint8Array): Buffer | null {
   if (key.length !== AEAD_KEY_LENGTH) return null;
   return aesGcmOpen(key, nonce, ciphertextAndTag, ad);
+}
+
+/**
+ * Seals a packet in one allocation: returns header || ciphertext || tag, with the header as the
+ * associated data. This is the data path's hot spot, so it avoids the intermediate copies of aeadSeal.
+ */
+export function aeadSealPacket(key: Uint8Array, nonce: Uint8Array, header: Uint8Array, plaintext: Uint8Array): Buffer {
+  if (key.length !== AEAD_KEY_LENGTH) throw new RangeError(`AES-256-GCM key must be ${AEAD_KEY_LENGTH} bytes, got ${key.length}.`);
+  const cipher = createCipheriv('aes-256-gcm', key, nonce, { authTagLength: AEAD_TAG_LENGTH });
+  cipher.setAAD(header);
+  const out = Buffer.allocUnsafe(header.length + plaintext.length + AEAD_TAG_LENGTH);
+  out.set(header, 0);
+  const body = cipher.update(plaintext);
+  out.set(body, header.length);
+  cipher.final();
+  out.set(cipher.getAuthTag(), header.length + body.length);
+  return out;
 }
 
 /** Noise's AESGCM nonce: 4 zero bytes then the 64-bit counter big-endian (Noise spec, section 12.4). */

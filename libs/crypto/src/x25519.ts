@@ -12,7 +12,22 @@ export interface X25519KeyPair {
 const PKCS8_PREFIX = Buffer.from('302e020100300506032b656e04220420', 'hex');
 const SPKI_PREFIX = Buffer.from('302a300506032b656e032100', 'hex');
 
+/**
+ * Imported private keys, by the buffer that holds them: importing (PKCS#8 parsing) costs more than the
+ * curve operation itself, and the same keys are used again and again (the relay's static key in every
+ * handshake, an ephemeral key for two or three DHs). An entry lives exactly as long as its buffer.
+ */
+const importedPrivateKeys = new WeakMap<Uint8Array, KeyObject>();
+
 function privateKeyObject(privateKey: Uint8Array): KeyObject {
+  const cached = importedPrivateKeys.get(privateKey);
+  if (cached) return cached;
+  const imported = importPrivateKey(privateKey);
+  importedPrivateKeys.set(privateKey, imported);
+  return imported;
+}
+
+function importPrivateKey(privateKey: Uint8Array): KeyObject {
   if (privateKey.length !== X25519_KEY_LENGTH) {
     throw new RangeError(`X25519 private key must be ${X25519_KEY_LENGTH} bytes, got ${privateKey.length}.`);
   }
@@ -26,7 +41,9 @@ function rawPublicKey(key: KeyObject): Buffer {
 export function generateX25519KeyPair(): X25519KeyPair {
   const { publicKey, privateKey } = generateKeyPairSync('x25519');
   const pkcs8 = privateKey.export({ format: 'der', type: 'pkcs8' });
-  return { publicKey: rawPublicKey(publicKey), privateKey: Buffer.from(pkcs8.subarray(PKCS8_PREFIX.length)) };
+  const raw = Buffer.from(pkcs8.subarray(PKCS8_PREFIX.length));
+  importedPrivateKeys.set(raw, privateKey);
+  return { publicKey: rawPublicKey(publicKey), privateKey: raw };
 }
 
 export function x25519PublicFromPrivate(privateKey: Uint8Array): Buffer {
@@ -39,6 +56,8 @@ export function x25519PublicFromPrivate(privateKey: Uint8Array): Buffer {
  * Non-canonical public keys (u >= p, high bit set) are accepted and reduced as RFC 7748 prescribes.
  */
 export function x25519(privateKey: Uint8Array, publicKey: Uint8Array): Buffer {
+  // A zeroed buffer (a key erased after use) must never reach a cached import of its old value.
+  if (privateKey.every((byte) => byte === 0)) throw new RangeError('X25519 private key was erased.');
   const privateObject = privateKeyObject(privateKey);
   if (publicKey.length !== X25519_KEY_LENGTH) {
     throw new InvalidPublicKeyError(`X25519 public key must be ${X25519_KEY_LENGTH} bytes, got ${publicKey.length}; drop the packet.`);

@@ -46,7 +46,8 @@ export async function runInteractive(o: InteractiveOptions): Promise<ExitCode> {
     log: o.log,
     onDial: (relay) => process.stderr.write(`Connecting to ${relay}${sec ? '' : ' with the stored credential'}…\n`),
   });
-  const app = renderApp(conn);
+  // `npm start` points downloads at its own folder; otherwise they go to the current directory.
+  const app = renderApp(conn, { downloadDir: o.env.CLAWCHAT_DOWNLOAD_DIR || undefined });
   try {
     await app.waitUntilExit();
   } finally {

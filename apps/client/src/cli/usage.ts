@@ -31,6 +31,7 @@ Options:
 Environment:
   CLAWCHAT_BOOTSTRAP_KEY   key that decrypts .sec files (asked for when unset and on a terminal)
   CLAWCHAT_SECURITY_DIR    where the picker looks for .sec files first
+  CLAWCHAT_DOWNLOAD_DIR    folder the Files tab offers for downloads (default: the current one)
   XDG_STATE_HOME           credentials go to $XDG_STATE_HOME/clawchat (default ~/.local/state/clawchat)
   CLAWCHAT_DEBUG=1         debug log and stack traces on stderr
 

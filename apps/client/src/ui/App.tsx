@@ -27,6 +27,7 @@ import { useTransfers } from './hooks/useTransfers';
 import { isCtrl, type Keypress } from './keys';
 import { emptyEditor, type EditorState } from './state/editor';
 import { statusNotice, statusParts } from './state/status';
+import type { TerminalSizeSource } from './terminal/terminal-watcher';
 import { makeTheme, noColorRequested } from './theme';
 
 export interface AppOptions {
@@ -37,6 +38,8 @@ export interface AppOptions {
   /** Fixed terminal size (tests); default: the output stream's size, following resizes. */
   columns?: number;
   rows?: number;
+  /** Where the live terminal size comes from (renderApp's TerminalWatcher); default: the output stream. */
+  terminal?: TerminalSizeSource;
   /** The terminal was told to mark pastes (bracketed paste), so unmarked input is typed keys. */
   pasteMarks?: boolean;
   /** Called when the user quits (/quit, Ctrl+C twice), before the UI unmounts. */
@@ -59,7 +62,7 @@ export function tabForKey(key: Keypress, current: TabId): TabId | undefined {
 
 export function App({ conn, options = {} }: { conn: ClientConnection; options?: AppOptions }) {
   const { exit } = useApp();
-  const size = useTerminalSize({ columns: options.columns, rows: options.rows });
+  const size = useTerminalSize({ columns: options.columns, rows: options.rows }, options.terminal);
   const theme = useMemo(() => makeTheme(options.noColor ?? noColorRequested()), [options.noColor]);
   const { items, add } = useScrollback();
   usePasteMarks(options.pasteMarks === true);

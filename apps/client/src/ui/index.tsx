@@ -3,6 +3,7 @@ import React from 'react';
 import { render, type Instance } from 'ink';
 import type { ClientConnection } from '../connection/types';
 import { App, type AppOptions } from './App';
+import { TerminalWatcher } from './terminal/terminal-watcher';
 
 export type { AppOptions } from './App';
 
@@ -24,15 +25,21 @@ export function renderApp(conn: ClientConnection, options: RenderAppOptions = {}
   const stdout = options.stdout ?? process.stdout;
   const pasteMarks = options.pasteMarks ?? stdout.isTTY === true;
   if (pasteMarks) stdout.write(BRACKETED_PASTE_ON);
-  const instance = render(<App conn={conn} options={{ ...options, pasteMarks }} />, {
-    // Ink spreads these over its defaults, so an explicit `undefined` would erase process.stdin.
-    stdin: options.stdin ?? process.stdin,
-    stdout,
-    stderr: options.stderr ?? process.stderr,
-    // Ctrl+C is ours: the first press warns, the second exits (see App).
-    exitOnCtrlC: false,
-  });
+  // Before render(): its resize listener must run before Ink's (see TerminalWatcher).
+  const watcher = options.terminal ? undefined : new TerminalWatcher(stdout);
+  const terminal = options.terminal ?? watcher;
+  const start = () =>
+    render(<App conn={conn} options={{ ...options, pasteMarks, terminal }} />, {
+      // Ink spreads these over its defaults, so an explicit `undefined` would erase process.stdin.
+      stdin: options.stdin ?? process.stdin,
+      stdout,
+      stderr: options.stderr ?? process.stderr,
+      // Ctrl+C is ours: the first press warns, the second exits (see App).
+      exitOnCtrlC: false,
+    });
+  const instance = watcher ? watcher.deferListenersOf(start) : start();
   const restore = () => {
+    watcher?.dispose();
     if (pasteMarks) stdout.write(BRACKETED_PASTE_OFF);
   };
   instance.waitUntilExit().then(restore, restore);

@@ -597,7 +597,7 @@ export class InitiatorEndpoint {
   onTimeout(now: number): void {
     if (this.failed) return;
     if (!this.session) {
-      if (now - this.startedAt >= (this.o.handshakeTimeoutMs ?? HANDSHAKE_TIMEOUT_MS)) {
+      if (this.startedAt + (this.o.handshakeTimeoutMs ?? HANDSHAKE_TIMEOUT_MS) <= now) {
         this.failed = true;
         this.events.push({ kind: 'failed', reason: 'no answer to the handshake' });
       }

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import {
   ReplayWindow,
   aeadOpen,
-  aeadSeal,
+  aeadSealPacket,
   counterNonce,
   generateX25519KeyPair,
   noiseHkdf,
@@ -213,7 +213,7 @@ export class SecureSession {
     if (this.connection.closed) return false;
     this.nowHint = now;
     const keypair = this.keypairFor(packet.receiverIndex);
-    if (!keypair || now - keypair.createdAt >= this.timers.rejectAfterMs) {
+    if (!keypair || keypair.createdAt + this.timers.rejectAfterMs <= now) {
       this.dropped.oldKey++;
       return false;
     }
@@ -401,7 +401,7 @@ export class SecureSession {
   private seal(keypair: Keypair, pn: number, payload: Buffer): Buffer {
     const header = buildDataHeader(keypair.remoteIndex, pn);
     keypair.sent++;
-    return Buffer.concat([header, aeadSeal(keypair.sendKey, counterNonce(BigInt(pn)), payload, header)]);
+    return aeadSealPacket(keypair.sendKey, counterNonce(BigInt(pn)), header, payload);
   }
 
   /** Everything that should go on the wire now. */
@@ -410,7 +410,7 @@ export class SecureSession {
     const out = this.pendingOut.splice(0, this.pendingOut.length);
     const keypair = this.current;
     if (keypair && !this.connection.closed) {
-      if (now - this.lastSentAt >= this.timers.keepaliveMs) this.connection.ping();
+      if (this.lastSentAt + this.timers.keepaliveMs <= now) this.connection.ping();
       for (let i = 0; i < 4096; i++) {
         const packet = this.connection.buildPacket(now);
         if (!packet) break;
@@ -429,11 +429,14 @@ export class SecureSession {
 
   private maybeStartRekey(now: number, keypair: Keypair): void {
     // An init the peer acknowledged but never answered (it was busy with keys of its own) is retried.
-    if (this.rekeyPending && now - this.rekeyPending.startedAt >= REKEY_RETRY_MS) this.abandonPendingRekey();
+    if (this.rekeyPending && this.rekeyPending.startedAt + REKEY_RETRY_MS <= now) this.abandonPendingRekey();
     if (this.rekeyPending || this.next) return;
-    // The responder waits a little longer so the initiator normally starts and the two rarely collide.
-    const after = this.timers.rekeyAfterMs + (this.role === 'responder' ? Math.min(30_000, this.timers.rekeyAfterMs / 10) : 0);
-    if (now - keypair.createdAt >= after || keypair.sent >= REKEY_AFTER_PACKETS) this.rekey(now);
+    if (this.rekeyDueAt(keypair) <= now || keypair.sent >= REKEY_AFTER_PACKETS) this.rekey(now);
+  }
+
+  /** The responder waits a little longer so the initiator normally starts and the two rarely collide. */
+  private rekeyDueAt(keypair: Keypair): number {
+    return keypair.createdAt + this.timers.rekeyAfterMs + (this.role === 'responder' ? Math.min(30_000, this.timers.rekeyAfterMs / 10) : 0);
   }
 
   // ---------------------------------------------------------------- timers
@@ -444,7 +447,8 @@ export class SecureSession {
       this.connection.nextTimeout(),
       this.lastReceivedAt + this.timers.idleTimeoutMs,
       this.current ? this.lastSentAt + this.timers.keepaliveMs : undefined,
-      this.current && !this.rekeyPending ? this.current.createdAt + this.timers.rekeyAfterMs : undefined,
+      this.current && !this.rekeyPending && !this.next ? this.rekeyDueAt(this.current) : undefined,
+      this.rekeyPending ? this.rekeyPending.startedAt + REKEY_RETRY_MS : undefined,
       this.current ? this.current.createdAt + this.timers.rejectAfterMs : undefined,
       this.previousEraseAt,
       this.current ? this.nextDeadline : undefined,
@@ -458,11 +462,13 @@ export class SecureSession {
   onTimeout(now: number): void {
     this.nowHint = now;
     if (this.connection.closed) return;
-    if (now - this.lastReceivedAt >= this.timers.idleTimeoutMs) {
+    // Deadlines are compared in the same form nextTimeout() computes them, so float rounding can never
+    // leave a timer due but unserved.
+    if (this.lastReceivedAt + this.timers.idleTimeoutMs <= now) {
       this.connection.abandon(CloseCode.IDLE_TIMEOUT, `no packet from the peer for ${Math.round(this.timers.idleTimeoutMs / 1000)} s`);
       return;
     }
-    if (this.current && now - this.current.createdAt >= this.timers.rejectAfterMs) {
+    if (this.current && this.current.createdAt + this.timers.rejectAfterMs <= now) {
       this.connection.abandon(CloseCode.IDLE_TIMEOUT, 'session keys expired without a rekey');
       return;
     }
@@ -474,8 +480,9 @@ export class SecureSession {
       this.nextDeadline = undefined;
     }
     if (this.pathChallenge) {
-      if (now - this.pathChallenge.sentAt >= PATH_VALIDATION_TIMEOUT_MS) this.pathChallenge = undefined;
-      else if (this.pathChallenge.sends < 3 && now - this.pathChallenge.sentAt >= (PATH_VALIDATION_TIMEOUT_MS / 3) * this.pathChallenge.sends) {
+      const c = this.pathChallenge;
+      if (c.sentAt + 3 * (PATH_VALIDATION_TIMEOUT_MS / 3) <= now) this.pathChallenge = undefined;
+      else if (c.sends < 3 && c.sentAt + c.sends * (PATH_VALIDATION_TIMEOUT_MS / 3) <= now) {
         this.pathChallenge.sends++;
         this.sendProbe([{ type: 'PATH_CHALLENGE', data: this.pathChallenge.data }], this.pathChallenge.to);
       }

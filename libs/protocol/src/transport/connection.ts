@@ -478,7 +478,9 @@ export class ReliableConnection {
     const frames: Frame[] = [...extra];
     let room = this.maxPayload - frames.reduce((n, f) => n + encodedFrameSize(f), 0);
     const ack = this.ackFrame(now);
-    const wantAck = ack && (this.ackNow || this.ackDeadline !== undefined);
+    // An ACK goes out on its own only when due (threshold reached, out-of-order arrival, or the ack
+    // timer fired); otherwise it waits to ride along with data.
+    const wantAck = ack !== undefined && this.ackNow;
 
     if (this.closing) {
       if (ack) frames.push(ack);

@@ -1,26 +1,36 @@
-/** Terminal size, updated on resize. A fixed size (tests, headless renders) wins when given. */
-import { useEffect, useState } from 'react';
+/**
+ * Terminal size, updated on resize. A fixed size (tests, headless renders) wins when given. The
+ * size comes from a TerminalSizeSource (renderApp's TerminalWatcher, whose resize listener runs
+ * before Ink's), or else from the output stream's own resize events.
+ */
+import { useMemo, useSyncExternalStore } from 'react';
 import { useStdout } from 'ink';
-import { DEFAULT_COLUMNS, DEFAULT_ROWS } from '../constants';
+import { readTerminalSize, type TerminalSize, type TerminalSizeSource } from '../terminal/terminal-watcher';
 
-export interface TerminalSize {
-  columns: number;
-  rows: number;
+export type { TerminalSize } from '../terminal/terminal-watcher';
+
+/** A size source on a stream's resize events; the size object is kept so React sees a stable snapshot. */
+function streamSizeSource(stream: NodeJS.WriteStream): TerminalSizeSource {
+  let size = readTerminalSize(stream);
+  return {
+    getSize: () => size,
+    subscribe(listener) {
+      const onResize = () => {
+        size = readTerminalSize(stream);
+        listener();
+      };
+      stream.on('resize', onResize);
+      return () => {
+        stream.off('resize', onResize);
+      };
+    },
+  };
 }
 
-export function useTerminalSize(fixed?: Partial<TerminalSize>): TerminalSize {
+export function useTerminalSize(fixed?: Partial<TerminalSize>, source?: TerminalSizeSource): TerminalSize {
   const { stdout } = useStdout();
-  const read = (): TerminalSize => ({
-    columns: fixed?.columns ?? (stdout.columns || DEFAULT_COLUMNS),
-    rows: fixed?.rows ?? (stdout.rows || DEFAULT_ROWS),
-  });
-  const [size, setSize] = useState(read);
-  useEffect(() => {
-    const onResize = () => setSize(read());
-    stdout.on('resize', onResize);
-    return () => {
-      stdout.off('resize', onResize);
-    };
-  }, [stdout, fixed?.columns, fixed?.rows]);
-  return size;
+  const fallback = useMemo(() => streamSizeSource(stdout), [stdout]);
+  const active = source ?? fallback;
+  const live = useSyncExternalStore(active.subscribe, active.getSize);
+  return { columns: fixed?.columns ?? live.columns, rows: fixed?.rows ?? live.rows };
 }

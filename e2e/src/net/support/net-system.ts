@@ -1,0 +1,127 @@
+/**
+ * The whole system spread over the test network: the real LLM server and relay (their bundles) in the
+ * relay namespace, talking over that namespace's 127.0.0.1; the real client CLI in the client
+ * namespace, reaching the relay only through the NAT; the relay's admin command for its counters.
+ */
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { BUNDLES, ROOT, tempDir } from '../../support/processes';
+import { NsServer, nsRun, type RunResult } from './ns-process';
+import { ADDR, Topology } from './topology';
+
+/** The parts of `clawchat-relay status --json` these tests read. */
+export interface RelayStatus {
+  clients: { sessionId: number; device: string; address: string }[];
+  drops: Record<string, number>;
+  handshakes: number;
+}
+
+export class NetSystem {
+  readonly net: Topology;
+  readonly root: string;
+  readonly dirs: { state: string; security: string; files: string; context: string; client: string; downloads: string };
+  llm: NsServer | undefined;
+  relay: NsServer | undefined;
+  relayPort = 0;
+  private readonly removeDir: () => void;
+
+  private constructor() {
+    const t = tempDir('clawchat-net-');
+    this.root = t.dir;
+    this.removeDir = t.cleanup;
+    this.dirs = {
+      state: path.join(t.dir, 'data'),
+      security: path.join(t.dir, 'security'),
+      files: path.join(t.dir, 'files'),
+      context: path.join(t.dir, 'context'),
+      client: path.join(t.dir, 'client-state'),
+      downloads: path.join(t.dir, 'downloads'),
+    };
+    for (const d of Object.values(this.dirs)) mkdirSync(d, { recursive: true });
+    for (const f of ['AGENTS.md', 'SOUL.md', 'USER.md', 'MEMORY.md', 'CRON.md']) copyFileSync(path.join(ROOT, 'context', f), path.join(this.dirs.context, f));
+    try {
+      this.net = Topology.create();
+    } catch (err) {
+      this.removeDir();
+      throw err;
+    }
+  }
+
+  /** Network, LLM server and relay; on failure everything made so far is removed again. */
+  static async start(): Promise<NetSystem> {
+    const s = new NetSystem();
+    try {
+      s.llm = new NsServer('llm', s.net.ns.relay, [BUNDLES.llm, '--port', '0'], { cwd: s.root, env: s.serverEnv });
+      const llmPort = Number((await s.llm.waitFor(/listening on \S*?:(\d+)/))[1]);
+      s.relay = new NsServer('relay', s.net.ns.relay, [BUNDLES.relay, '--ip', ADDR.relay, '--llm-port', String(llmPort)], { cwd: s.root, env: s.serverEnv });
+      s.relayPort = Number((await s.relay.waitFor(/\[relay\] ready port=(\d+)/))[1]);
+    } catch (err) {
+      await s.stop();
+      throw err;
+    }
+    return s;
+  }
+
+  private get serverEnv(): Record<string, string> {
+    return {
+      CLAWCHAT_STATE_DIR: this.dirs.state,
+      CLAWCHAT_SECURITY_DIR: this.dirs.security,
+      CLAWCHAT_FILES_DIR: this.dirs.files,
+      CLAWCHAT_CONTEXT_DIR: this.dirs.context,
+      CLAWCHAT_LLM_PROVIDER: 'offline',
+    };
+  }
+
+  get secFile(): string {
+    return path.join(this.dirs.security, 'clawchat-current.sec');
+  }
+
+  /** Starts the real client CLI in the client namespace (one device = one credential store). */
+  cliStart(args: string[], opts: { device?: string; timeoutMs?: number } = {}): ReturnType<typeof nsRun> {
+    return nsRun(this.net.ns.client, [BUNDLES.client, ...args], {
+      cwd: this.dirs.downloads,
+      timeoutMs: opts.timeoutMs ?? 60_000,
+      env: {
+        CLAWCHAT_BOOTSTRAP_KEY: readFileSync(path.join(this.dirs.security, 'bootstrap.key'), 'utf8').trim(),
+        CLAWCHAT_SECURITY_DIR: this.dirs.security,
+        XDG_STATE_HOME: path.join(this.dirs.client, opts.device ?? 'laptop'),
+      },
+    });
+  }
+
+  cli(args: string[], opts: { device?: string; timeoutMs?: number } = {}): Promise<RunResult> {
+    return this.cliStart(args, opts).done;
+  }
+
+  /** `clawchat-relay <args>` on the relay's machine; throws unless it exits 0. */
+  private async admin(args: string[]): Promise<string> {
+    const r = await nsRun(this.net.ns.relay, [BUNDLES.relay, ...args], { cwd: this.root, env: this.serverEnv, timeoutMs: 15_000 }).done;
+    if (r.code !== 0) throw new Error(`clawchat-relay ${args.join(' ')} failed (${r.code}): ${r.stderr.trim()}`);
+    return r.stdout;
+  }
+
+  /** `clawchat-relay status --json`. */
+  async status(): Promise<RelayStatus> {
+    return (JSON.parse(await this.admin(['status', '--json'])) as { status: RelayStatus }).status;
+  }
+
+  /** `clawchat-relay issue`: a fresh single-use .sec for another device; returns its path. */
+  async issueSec(): Promise<string> {
+    const answer = JSON.parse(await this.admin(['issue', '--json'])) as { file: string };
+    return answer.file;
+  }
+
+  /** The last lines of the servers' logs, for failure messages. */
+  logTail(lines = 40): string {
+    const tail = (p: NsServer | undefined) => (p?.output ?? '').trimEnd().split('\n').slice(-lines).join('\n');
+    return `--- relay log (tail)\n${tail(this.relay)}\n--- llm log (tail)\n${tail(this.llm)}`;
+  }
+
+  /** Stops the programs, removes the namespaces and the temporary folder; safe to call twice. */
+  async stop(): Promise<void> {
+    await this.relay?.stop();
+    await this.llm?.stop();
+    this.net?.destroy();
+    this.removeDir();
+  }
+}
