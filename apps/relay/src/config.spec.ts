@@ -10,6 +10,13 @@ describe('relay configuration', () => {
     expect(cfg.llmTimeoutMs).toBe(60_000);
   });
 
+  test('empty variables (a copied .env.example) count as unset', () => {
+    const cfg = resolveConfig(parseArgs(['--ip', '127.0.0.1']), { CLAWCHAT_RELAY_PORT: '', CLAWCHAT_LLM_PORT: '', CLAWCHAT_PUBLIC_HOST: '' });
+    expect(cfg.port).toBeUndefined();
+    expect(cfg.llmPort).toBe(55556);
+    expect(cfg.publicHosts).toEqual([]);
+  });
+
   test('subcommands parse with their arguments', () => {
     expect(parseArgs(['revoke', 'laptop']).command).toBe('revoke');
     expect(parseArgs(['revoke', 'laptop']).positional).toEqual(['laptop']);

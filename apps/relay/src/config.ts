@@ -87,7 +87,9 @@ export function parseArgs(argv: string[]): ParsedArgs {
   return { command, flags, positional };
 }
 
-export function resolveConfig(args: ParsedArgs, env: Record<string, string | undefined>): RelayConfig {
+export function resolveConfig(args: ParsedArgs, rawEnv: Record<string, string | undefined>): RelayConfig {
+  // An empty variable (as in a copied .env.example) means "not set".
+  const env = Object.fromEntries(Object.entries(rawEnv).filter(([, v]) => v !== undefined && v.trim() !== ''));
   const f = args.flags;
   const ip = f.get('ip') ?? env.CLAWCHAT_RELAY_IP ?? (args.command === 'serve' ? undefined : '0.0.0.0');
   if (ip === undefined) throw new ConfigError('--ip is required: the address to listen on, e.g. --ip 0.0.0.0 (all IPv4) or --ip :: (dual-stack)');
