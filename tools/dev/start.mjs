@@ -51,6 +51,18 @@ const env = {
 };
 const children = [];
 
+/** A value from ./.env (the servers load it themselves; the client gets what they used). */
+function readDotEnv(name) {
+  try {
+    const line = readFileSync(path.join(root, '.env'), 'utf8')
+      .split('\n')
+      .find((l) => l.trim().startsWith(`${name}=`));
+    return line ? line.slice(line.indexOf('=') + 1).trim().replace(/^(['"])(.*)\1$/, '$2') : '';
+  } catch {
+    return '';
+  }
+}
+
 /** Starts a server with its stderr teed into a log file; resolves with the first line matching `ready`. */
 function startServer(name, args, ready) {
   const log = createWriteStream(path.join(dirs.logs, `${name}.log`), { flags: 'a' });
@@ -94,7 +106,9 @@ try {
     /\[relay\] ready port=(\d+) sec=(.+)/,
   );
   const secFile = relay[2].trim();
-  const bootstrapKey = readFileSync(path.join(dirs.security, 'bootstrap.key'), 'utf8').trim();
+  // The relay uses CLAWCHAT_BOOTSTRAP_KEY when it is set (environment or .env) and only otherwise
+  // the key it generated in the security folder; the client must use the same one.
+  const bootstrapKey = process.env.CLAWCHAT_BOOTSTRAP_KEY?.trim() || readDotEnv('CLAWCHAT_BOOTSTRAP_KEY') || readFileSync(path.join(dirs.security, 'bootstrap.key'), 'utf8').trim();
   process.stdout.write(
     `LLM server on 127.0.0.1:${llmPort}, relay on 127.0.0.1:${relay[1]} (logs in ${path.relative(process.cwd(), dirs.logs) || dirs.logs}); opening the client...\n`,
   );

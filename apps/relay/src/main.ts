@@ -211,7 +211,20 @@ async function admin(args: ParsedArgs, cfg: RelayConfig): Promise<number> {
   return 0;
 }
 
+/** Last line of defence: a bug must not print a stack trace at the user or leave a half-dead relay. */
+function installCrashHandlers(): void {
+  const crash = (what: string) => (err: unknown) => {
+    const e = err instanceof Error ? err : new Error(String(err));
+    process.stderr.write(`clawchat-relay: internal error (${what}): ${e.message}\n`);
+    if (process.env.CLAWCHAT_DEBUG === '1') process.stderr.write(`${e.stack}\n`);
+    process.exit(70);
+  };
+  process.on('uncaughtException', crash('uncaught exception'));
+  process.on('unhandledRejection', crash('unhandled rejection'));
+}
+
 async function main(): Promise<number> {
+  installCrashHandlers();
   dotenv.config({ quiet: true, path: path.resolve('.env') });
   const args = parseArgs(process.argv.slice(2));
   if (args.command === 'help') {

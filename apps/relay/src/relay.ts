@@ -157,7 +157,12 @@ export class Relay {
       if (e.kind !== 'sessionEvent') continue;
       const record = this.bySession.get(e.session);
       if (!record) continue;
-      this.onSessionEvent(record, e.event);
+      try {
+        this.onSessionEvent(record, e.event);
+      } catch (err) {
+        // One client's trouble must never take the relay (and every other session) down.
+        this.log.error(`session ${record.sessionId}: ${(err as Error).message}`);
+      }
     }
     this.releaseHeldCredit();
   }
@@ -193,9 +198,9 @@ export class Relay {
 
   // ------------------------------------------------------------------ forwarding
 
+  /** Sessions that are closing (revoked, timed out) silently take nothing more. */
   private replyToClient(record: ClientRecord, streamClass: number, msg: Message): void {
-    record.session.send(streamClass, encodeMessage(msg));
-    this.driver.kick();
+    if (record.session.trySend(streamClass, encodeMessage(msg))) this.driver.kick();
   }
 
   private fromClient(record: ClientRecord, streamId: number, data: Buffer): void {
@@ -233,7 +238,7 @@ export class Relay {
     }
     if (env.type === 'COMPROMISED') {
       // The client's /compromised: the compromise procedure for this device, triggered by itself.
-      void this.revoke([record.peer], 'reported compromised by the device itself');
+      this.revoke([record.peer], 'reported compromised by the device itself').catch((err: Error) => this.log.error(`revoke failed: ${err.message}`));
       return;
     }
     if (env.id && expectsAnswer(env)) {
@@ -241,7 +246,7 @@ export class Relay {
         this.replyToClient(record, streamClass, { type: 'ERROR', re: env.id, code: 'LLM_UNREACHABLE', message: 'Cannot reach LLM server' });
         return;
       }
-      record.pending.set(env.id, { streamClass, deadline: Date.now() + this.cfg.llmTimeoutMs });
+      record.pending.set(env.id, { streamClass, deadline: monotonicNow() + this.cfg.llmTimeoutMs });
     }
     if (!this.link.send(localStreamId(record.sessionId, streamClass), data) && env.id && expectsAnswer(env)) {
       record.pending.delete(env.id);
@@ -264,19 +269,28 @@ export class Relay {
         if (pending) {
           // Every streamed piece restarts the wait; the request's end removes it.
           if (requestKind(env.type) === 'end') record.pending.delete(re);
-          else pending.deadline = Date.now() + this.cfg.llmTimeoutMs;
+          else pending.deadline = monotonicNow() + this.cfg.llmTimeoutMs;
         }
       }
     } catch {
       // The LLM server is trusted, but a broken message is still only forwarded, never parsed further.
     }
-    record.session.send(m.streamClass, m.data);
+    if (!record.session.trySend(m.streamClass, m.data)) {
+      this.link.release(m.streamId, m.data.length);
+      return;
+    }
     if (record.session.connection.buffered(m.streamClass) > CLIENT_BACKLOG_LIMIT) {
       record.held.set(m.streamId, (record.held.get(m.streamId) ?? 0) + m.data.length);
     } else {
       this.link.release(m.streamId, m.data.length);
     }
     this.driver.kick();
+  }
+
+  private waitingOnClient(record: ClientRecord, streamClass: number): boolean {
+    if (record.session.connection.buffered(streamClass) > 0) return true;
+    for (const streamId of record.held.keys()) if (streamId % 4 === streamClass) return true;
+    return false;
   }
 
   /** Returns held-back credit to the LLM server once a slow client has caught up. */
@@ -291,11 +305,18 @@ export class Relay {
     }
   }
 
-  /** Fails requests whose LLM answer went quiet for longer than --llm-timeout. */
+  /**
+   * Fails requests whose LLM answer went quiet for longer than --llm-timeout. A request whose stream is
+   * waiting on the client (credit held back, data unacknowledged) is not the LLM server's silence.
+   */
   private sweep(): void {
-    const now = Date.now();
+    const now = monotonicNow();
     for (const record of this.clients.values()) {
       for (const [id, p] of record.pending) {
+        if (this.waitingOnClient(record, p.streamClass)) {
+          p.deadline = now + this.cfg.llmTimeoutMs;
+          continue;
+        }
         if (p.deadline <= now) {
           record.pending.delete(id);
           this.log.warn(`session ${record.sessionId}: no answer from the LLM server for ${this.cfg.llmTimeoutMs} ms; reporting LLM_UNREACHABLE`);
@@ -321,17 +342,20 @@ export class Relay {
    */
   async revoke(peers: Peer[], why: string): Promise<number> {
     this.peers.remove(peers);
+    // Tickets first: whatever happens to the sessions below, the old .sec must die.
+    const written = this.tickets.revokeAll();
     let closed = 0;
     const keys = new Set(peers.map((p) => p.publicKey));
     for (const record of [...this.clients.values()]) {
       if (!keys.has(record.peer.publicKey)) continue;
-      record.session.send(0, encodeMessage({ type: 'COMPROMISED', reason: `this device's credential was revoked (${why}); load a new .sec` }));
+      this.replyToClient(record, 0, { type: 'COMPROMISED', reason: `this device's credential was revoked (${why}); load a new .sec` });
       record.session.close(CloseCode.REVOKED, 'credential revoked');
+      this.onClientClosed(record, 'credential revoked', false);
       closed++;
     }
     this.driver.kick();
     for (const p of peers) this.log.warn(`revoked ${p.deviceName} (${p.fingerprint}): ${why}`);
-    await this.tickets.revokeAll();
+    await written;
     this.log.warn(`all outstanding tickets revoked; a fresh ${this.tickets.secPath} was written`);
     return closed;
   }

@@ -195,4 +195,24 @@ describe('relay with a real LLM server', () => {
     expect(after.code).toBe(0);
     expect(after.stdout).toContain('You said: after the crash');
   }, 60_000);
+
+  test('a client that reports itself compromised and keeps talking cannot take the relay down', async () => {
+    sys = await new TestSystem().start();
+    const s = sys;
+    const client = await TestClient.fromSec(s.secFile, s.bootstrapKey, { name: 'panicky' });
+    clients.push(client);
+    await client.until(() => client.state === 'established');
+    const secBefore = statSync(s.secFile).mtimeMs;
+    // COMPROMISED, then more requests in the same flight: they reach a session that is closing.
+    client.push({ type: 'COMPROMISED', reason: 'lost it' });
+    client.send({ type: 'PING', t: Date.now() });
+    client.send({ type: 'CHAT', text: 'still there?' });
+    await client.until(() => !!client.closed, 10_000, 'session closed');
+    expect(client.closed?.code).toBe(CloseCode.REVOKED);
+    await waitFor(() => statSync(s.secFile).mtimeMs > secBefore, 5_000, 'fresh .sec');
+    expect(s.relay.running).toBe(true);
+    const next = await s.cli(['send', '--sec', s.secFile, 'hello again'], { device: 'replacement' });
+    expect(next.code).toBe(0);
+    expect(s.relay.output).not.toMatch(/internal error|\n\s+at /);
+  }, 60_000);
 });

@@ -124,6 +124,12 @@ export class TestClient {
     return id;
   }
 
+  /** Sends a message without an id (pushes such as COMPROMISED). */
+  push(msg: Record<string, unknown> & { type: string }): void {
+    (this.session as SecureSession).send(streamClassFor(msg.type), encodeMessage(msg as unknown as Message));
+    this.driver.kick();
+  }
+
   /** Sends a request and waits for its end (OK, ERROR, CHAT_DONE, FILE_DONE). */
   async request(msg: Record<string, unknown> & { type: string }, timeoutMs = 20_000): Promise<Message> {
     const id = this.send(msg);

@@ -14,12 +14,18 @@ export async function startControlServer(socketPath: string, handler: ControlHan
   }
   const server = net.createServer((conn) => {
     let buf = '';
+    let handled = false;
     conn.setEncoding('utf8');
     conn.on('data', (chunk: string) => {
+      if (handled) return; // one request per connection: never run the same command twice
       buf += chunk;
-      if (buf.length > 64 * 1024) conn.destroy();
+      if (buf.length > 64 * 1024) {
+        conn.destroy();
+        return;
+      }
       const nl = buf.indexOf('\n');
       if (nl < 0) return;
+      handled = true;
       let req: ControlRequest;
       try {
         req = JSON.parse(buf.slice(0, nl)) as ControlRequest;

@@ -141,7 +141,7 @@ export class LlmLink extends EventEmitter<LlmLinkEvents> {
       this.markDown('the LLM server stopped answering');
       return;
     }
-    session.send(0, encodeMessage({ type: 'PING', id: newMessageId(), t: Date.now() }));
+    session.trySend(0, encodeMessage({ type: 'PING', id: newMessageId(), t: Date.now() }));
     this.driver?.kick();
   }
 
@@ -167,8 +167,7 @@ export class LlmLink extends EventEmitter<LlmLinkEvents> {
   /** Sends one client message (bytes unchanged) on that client's stream of the given class. */
   send(streamId: number, data: Buffer): boolean {
     const session = this.session;
-    if (!session || session.isClosed) return false;
-    session.send(streamId, data);
+    if (!session || !session.trySend(streamId, data)) return false;
     this.driver?.kick();
     return true;
   }

@@ -174,6 +174,18 @@ export class SecureSession {
     return this.connection.closed;
   }
 
+  /** False once the session is closed or closing (send() would throw). */
+  get canSend(): boolean {
+    return this.connection.canSend;
+  }
+
+  /** Sends if the session is still open; a message for a session that is going away is dropped. */
+  trySend(streamId: number, message: Uint8Array): boolean {
+    if (!this.connection.canSend) return false;
+    this.connection.send(streamId, message);
+    return true;
+  }
+
   /** Local indices this session answers to (the endpoint routes datagrams by them). */
   localIndices(): number[] {
     return [this.previous, this.current, this.next].filter((k): k is Keypair => !!k).map((k) => k.localIndex);

@@ -150,6 +150,11 @@ export class ReliableConnection {
 
   // ---------------------------------------------------------------- application side
 
+  /** False once the connection is closed or closing: send() would throw. */
+  get canSend(): boolean {
+    return !this.closed && !this.closing;
+  }
+
   /** Queues a whole message on a stream; it arrives complete, in order, exactly once. */
   send(streamId: number, message: Uint8Array): void {
     if (this.closed || this.closing) throw new Error('connection is closed');
