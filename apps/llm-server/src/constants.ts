@@ -70,6 +70,14 @@ export const MAX_HISTORY_PAGE_BYTES = 3 * 1024 * 1024;
 export const ANSWER_CACHE_ENTRIES = 1_000;
 export const ANSWER_CACHE_TTL_MS = 10 * 60 * 1000;
 
+/**
+ * A CHAT waiting in the queue (behind a long reply or a compaction) is sent CHAT_QUEUED again this
+ * often. The relay gives up on a request after 60 s without a streamed piece (product.md); 20 s
+ * leaves room for two more heartbeats before that, so one delayed by a busy event loop or a slow
+ * link still arrives in time.
+ */
+export const QUEUE_HEARTBEAT_INTERVAL_MS = 20_000;
+
 /** CHATs that ended without a stored turn (cancelled while queued) remembered for replay. */
 export const ENDED_CHATS_REMEMBERED = 200;
 

@@ -83,7 +83,7 @@ async function* runAttempt(spec: SdkStreamSpec, runtime: ResolvedRuntime, reques
       });
     }
     if (err instanceof AttemptFailure || err instanceof ProtocolError) throw err;
-    throw new AttemptFailure(classifySdkError(err, { provider: spec.provider, host: spec.host, keyVariable: spec.keyVariable, nowMs: Date.now() }));
+    throw new AttemptFailure(classifySdkError(err, { provider: spec.provider, host: spec.host, keyVariable: spec.keyVariable, nowMs: Date.now(), redact: runtime.redact }));
   } finally {
     idle.stop();
     request.signal.removeEventListener('abort', onCallerAbort);

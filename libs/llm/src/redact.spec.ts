@@ -28,6 +28,21 @@ describe('createRedactor', () => {
     expect(redact('sk-ant-api03-abcdefghijklmnop')).toBe(REDACTED);
   });
 
+  test('scrubs keys that a provider printed partly masked', () => {
+    const redact = createRedactor([]);
+    expect(redact('Incorrect API key provided: sk-abc...wxyz.')).toBe(`Incorrect API key provided: ${REDACTED}.`);
+    expect(redact('key sk-proj-ab****************wxyz is invalid')).toBe(`key ${REDACTED} is invalid`);
+    expect(redact('key sk-abc\u2026wxyz')).toBe(`key ${REDACTED}`);
+    expect(redact('Your api key: ****wxyz is invalid')).toBe(`Your api key: ${REDACTED} is invalid`);
+    expect(redact('short sk-abcd1234 key')).toBe(`short ${REDACTED} key`);
+  });
+
+  test('scrubs whatever follows Bearer, however short, but keeps "bearer" in prose', () => {
+    const redact = createRedactor([]);
+    expect(redact('sent Bearer abc')).toBe(`sent ${REDACTED}`);
+    expect(redact('Missing bearer or basic authentication in header')).toBe('Missing bearer or basic authentication in header');
+  });
+
   test('leaves ordinary text alone', () => {
     const redact = createRedactor(['s3cr3t-value']);
     expect(redact('risk-free task: sk- prefix mentioned')).toBe('risk-free task: sk- prefix mentioned');

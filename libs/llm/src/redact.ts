@@ -5,9 +5,17 @@ export type Redactor = (text: string) => string;
 
 export const REDACTED = '[REDACTED]';
 
-// Defence in depth for keys we were not told about (e.g. a gateway echoing its own key):
-// "Bearer <token>" and the sk-/sk-ant- key shapes used by OpenAI, DeepSeek and Anthropic.
-const KEY_SHAPES: readonly RegExp[] = [/\bBearer\s+[A-Za-z0-9._~+/=-]{8,}/g, /\bsk-[A-Za-z0-9_-]{12,}/g];
+// Defence in depth for keys we were not told about (e.g. a gateway echoing its own key), and for the
+// partly masked keys providers put in their 401 texts ("sk-abc...wxyz", "sk-proj-ab****wxyz",
+// DeepSeek's "****wxyz"): even a masked key tells a reader whose key it is and part of it.
+// Order matters: the masked sk- shape runs before the plain one so the whole mask goes at once.
+// "Bearer" is matched case-sensitively, as headers spell it: "Missing bearer authentication" stays readable.
+const KEY_SHAPES: readonly RegExp[] = [
+  /\bBearer\s+\S+/g,
+  /\bsk-[A-Za-z0-9_-]*(?:(?:\.{2,}|\u2026|\*+)[A-Za-z0-9_-]*)+/g,
+  /\bsk-[A-Za-z0-9_-]{8,}/g,
+  /[A-Za-z0-9_-]*\*{4,}[A-Za-z0-9_-]*/g,
+];
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

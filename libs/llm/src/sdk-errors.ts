@@ -2,6 +2,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { MAX_PROVIDER_MESSAGE_CHARS } from './constants';
 import type { ProviderFailure } from './failure';
+import type { Redactor } from './redact';
 import { parseRetryAfterMs, type HeaderLookup } from './retry';
 
 /** Turns whatever an SDK (or fetch underneath it) threw into a ProviderFailure a person can act on. */
@@ -14,6 +15,11 @@ export interface FailureContext {
   /** Environment variable holding the key, named in 401/403 messages. */
   keyVariable?: string;
   nowMs: number;
+  /**
+   * Scrubs keys from the provider's words BEFORE they are cut to length: a key cut in half by the
+   * cut would no longer match the configured key and would leak its first part.
+   */
+  redact: Redactor;
 }
 
 // Low-level codes that mean "the network, not the provider, failed" (node net + undici).
@@ -35,8 +41,8 @@ const NETWORK_CODES = new Set([
 ]);
 const NETWORK_MESSAGES = ['terminated', 'fetch failed', 'other side closed', 'socket hang up'];
 
-function oneLine(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
+function oneLine(text: string, redact: Redactor): string {
+  const flat = redact(text.replace(/\s+/g, ' ').trim());
   return flat.length > MAX_PROVIDER_MESSAGE_CHARS ? `${flat.slice(0, MAX_PROVIDER_MESSAGE_CHARS)}…` : flat;
 }
 
@@ -45,16 +51,16 @@ function field(value: unknown, key: string): unknown {
 }
 
 /** The provider's own words: OpenAI puts them at error.message, Anthropic at error.error.message. */
-function providerMessage(error: unknown, fallback: string): string {
+function providerMessage(error: unknown, fallback: string, redact: Redactor): string {
   const nested = field(field(error, 'error'), 'message');
-  if (typeof nested === 'string' && nested) return oneLine(nested);
+  if (typeof nested === 'string' && nested) return oneLine(nested, redact);
   const direct = field(error, 'message');
-  if (typeof direct === 'string' && direct) return oneLine(direct);
-  return oneLine(fallback);
+  if (typeof direct === 'string' && direct) return oneLine(direct, redact);
+  return oneLine(fallback, redact);
 }
 
 /** Walks err.cause looking for a network error code or a telltale message; returns a short detail. */
-function networkDetail(err: unknown): string | undefined {
+function networkDetail(err: unknown, redact: Redactor): string | undefined {
   let current: unknown = err;
   const seen: string[] = [];
   for (let depth = 0; depth < 5 && current; depth++) {
@@ -65,7 +71,7 @@ function networkDetail(err: unknown): string | undefined {
     current = field(current, 'cause');
   }
   const hit = seen.find((m) => NETWORK_MESSAGES.some((n) => m.toLowerCase().includes(n)));
-  return hit ? oneLine(hit) : undefined;
+  return hit ? oneLine(hit, redact) : undefined;
 }
 
 type ApiErrorLike = { status: number | undefined; headers: HeaderLookup | undefined; error: unknown; message: string };
@@ -83,7 +89,7 @@ function isConnectionError(err: unknown): boolean {
 }
 
 function httpFailure(err: ApiErrorLike, status: number, ctx: FailureContext): ProviderFailure {
-  const message = providerMessage(err.error, err.message);
+  const message = providerMessage(err.error, err.message, ctx.redact);
   const retryAfterMs = parseRetryAfterMs(err.headers, ctx.nowMs);
   if (status === 429) {
     return { code: 'RATE_LIMITED', rateLimited: true, retryable: true, retryAfterMs, message: `${ctx.provider} rate limit reached: ${message}` };
@@ -103,19 +109,19 @@ export function classifySdkError(err: unknown, ctx: FailureContext): ProviderFai
     return { code: 'TIMEOUT', retryable: false, message: `${ctx.provider} at ${ctx.host} did not respond in time` };
   }
   if (isConnectionError(err)) {
-    const detail = networkDetail(err) ?? 'connection error';
+    const detail = networkDetail(err, ctx.redact) ?? 'connection error';
     return { code: 'PROVIDER_ERROR', retryable: true, message: `cannot reach ${ctx.provider} at ${ctx.host} (${detail})` };
   }
   if (isApiError(err)) {
     if (typeof err.status === 'number') return httpFailure(err, err.status, ctx);
     // No status: an error event inside a 200 stream (Anthropic `event: error`, OpenAI `data: {"error":…}`),
     // typically "overloaded"; worth another attempt as long as nothing was shown yet.
-    return { code: 'PROVIDER_ERROR', retryable: true, message: `${ctx.provider} stream error: ${providerMessage(err.error, err.message)}` };
+    return { code: 'PROVIDER_ERROR', retryable: true, message: `${ctx.provider} stream error: ${providerMessage(err.error, err.message, ctx.redact)}` };
   }
-  const detail = networkDetail(err);
+  const detail = networkDetail(err, ctx.redact);
   if (detail) {
     return { code: 'PROVIDER_ERROR', retryable: true, message: `connection to ${ctx.provider} at ${ctx.host} was lost (${detail})` };
   }
   const text = err instanceof Error ? err.message : String(err);
-  return { code: 'PROVIDER_ERROR', retryable: false, message: `unexpected error from ${ctx.provider}: ${oneLine(text)}` };
+  return { code: 'PROVIDER_ERROR', retryable: false, message: `unexpected error from ${ctx.provider}: ${oneLine(text, ctx.redact)}` };
 }

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createOfflineProvider, type Provider, type StreamEvent, type StreamRequest } from '@clawchat/llm';
 import { ProtocolError, type ChatDoneMessage, type EncodableMessage } from '@clawchat/protocol';
+import { QUEUE_HEARTBEAT_INTERVAL_MS } from '../constants';
 import type { Route } from '../link/outbox';
 import { memoryLogger } from '../log';
 import { FakeOutbox } from '../testing/fake-outbox';
@@ -18,6 +19,8 @@ class ScriptedProvider implements Provider {
   private releases: (() => void)[] = [];
   failWith: ProtocolError | undefined;
   autoRelease = false;
+  /** Summary (compaction) calls also wait for release, like a slow provider. */
+  holdSummaries = false;
 
   release(): void {
     const next = this.releases.shift();
@@ -47,20 +50,23 @@ class ScriptedProvider implements Provider {
     const n = this.calls.length;
     if (this.failWith) throw this.failWith;
     if (request.purpose === 'summary') {
+      if (this.holdSummaries) await this.held(request);
       yield { kind: 'delta', text: 'a short summary' };
       yield { kind: 'done', provider: this.name, model: this.model };
       return;
     }
     yield { kind: 'delta', text: `reply ${n}: first piece` };
-    if (!this.autoRelease) {
-      await new Promise<void>((resolve, reject) => {
-        this.releases.push(resolve);
-        for (const w of this.watchers.splice(0)) w();
-        request.signal.addEventListener('abort', () => reject(new ProtocolError('CANCELLED', 'request cancelled')), { once: true });
-      });
-    }
+    if (!this.autoRelease) await this.held(request);
     yield { kind: 'delta', text: ', second piece' };
     yield { kind: 'done', provider: this.name, model: this.model, usage: { inputTokens: 10, outputTokens: 4 } };
+  }
+
+  private held(request: StreamRequest): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.releases.push(resolve);
+      for (const w of this.watchers.splice(0)) w();
+      request.signal.addEventListener('abort', () => reject(new ProtocolError('CANCELLED', 'request cancelled')), { once: true });
+    });
   }
 }
 
@@ -231,4 +237,112 @@ test('SESSION_RESET waits for the running turn, then archives the conversation',
   provider.release();
   await expect(reset).resolves.toMatchObject({ archivedTurns: 1 });
   expect(store.turnCount).toBe(0);
+});
+
+/** Holds every session-file write until `open()` is called; `untilCalls(n)` resolves once n writes were asked for. */
+function gateSaves(): { untilCalls: (n: number) => Promise<void>; open: () => void } {
+  let open!: () => void;
+  const gate = new Promise<void>((resolve) => (open = resolve));
+  let calls = 0;
+  const waiters: { n: number; wake: () => void }[] = [];
+  const save = store.save.bind(store);
+  jest.spyOn(store, 'save').mockImplementation(() => {
+    calls++;
+    for (const w of waiters.filter((w) => calls >= w.n)) w.wake();
+    return gate.then(save);
+  });
+  const untilCalls = (n: number) => (calls >= n ? Promise.resolve() : new Promise<void>((wake) => waiters.push({ n, wake })));
+  return { untilCalls, open };
+}
+
+describe('the queue heartbeat (the relay drops a request after 60 s without a piece)', () => {
+  // Only the interval is faked: provider, files and the outbox's waits run for real.
+  beforeEach(() => jest.useFakeTimers({ doNotFake: ['Date', 'hrtime', 'nextTick', 'performance', 'queueMicrotask', 'setImmediate', 'clearImmediate', 'setTimeout', 'clearTimeout'] }));
+  afterEach(() => jest.useRealTimers());
+
+  const queuedFor = (id: string) => outbox.answers(id).filter((m) => m.type === 'CHAT_QUEUED');
+
+  test('a waiting CHAT is sent CHAT_QUEUED again every interval, the running one is not, and the beat stops once none waits', async () => {
+    await setUp();
+    chat.chat({ type: 'CHAT', id: 'a', text: 'first' }, route(1));
+    chat.chat({ type: 'CHAT', id: 'b', text: 'second' }, route(2));
+    chat.chat({ type: 'CHAT', id: 'c', text: 'third' }, route(3));
+    await provider.untilWaiting();
+    expect(queuedFor('b')).toHaveLength(1);
+
+    jest.advanceTimersByTime(QUEUE_HEARTBEAT_INTERVAL_MS - 1);
+    expect(queuedFor('b')).toHaveLength(1);
+    jest.advanceTimersByTime(1);
+    expect(queuedFor('b')).toEqual([{ type: 'CHAT_QUEUED', re: 'b', position: 1 }, { type: 'CHAT_QUEUED', re: 'b', position: 1 }]);
+    expect(queuedFor('c')).toEqual([{ type: 'CHAT_QUEUED', re: 'c', position: 2 }, { type: 'CHAT_QUEUED', re: 'c', position: 2 }]);
+    jest.advanceTimersByTime(2 * QUEUE_HEARTBEAT_INTERVAL_MS);
+    expect(queuedFor('b')).toHaveLength(4);
+    expect(queuedFor('a')).toEqual([]);
+
+    provider.autoRelease = true;
+    provider.release();
+    await chat.idle();
+    expect(jest.getTimerCount()).toBe(0);
+  });
+
+  test('the heartbeat goes on while a compaction keeps the queue waiting', async () => {
+    await setUp(new ScriptedProvider(), 10); // 40 characters: the third turn triggers a compaction
+    provider.autoRelease = true;
+    for (const id of ['t0', 't1']) {
+      chat.chat({ type: 'CHAT', id, text: id }, route(1));
+      await chat.idle();
+    }
+    provider.holdSummaries = true;
+    chat.chat({ type: 'CHAT', id: 't2', text: 't2' }, route(1));
+    await provider.untilWaiting(); // the summary call of the compaction after t2
+    expect(provider.calls[provider.calls.length - 1].purpose).toBe('summary');
+    chat.chat({ type: 'CHAT', id: 'w', text: 'waiting' }, route(2));
+    expect(queuedFor('w')).toHaveLength(1);
+    jest.advanceTimersByTime(QUEUE_HEARTBEAT_INTERVAL_MS);
+    jest.advanceTimersByTime(QUEUE_HEARTBEAT_INTERVAL_MS);
+    expect(queuedFor('w')).toEqual(Array(3).fill({ type: 'CHAT_QUEUED', re: 'w', position: 1 }));
+    provider.holdSummaries = false; // the turn after w compacts again
+    provider.release();
+    await chat.idle();
+    expect(doneOf('w')).toBeDefined();
+  });
+});
+
+test('CHAT_DONE is sent to the asker and the others when a SESSION_RESET queued behind the turn runs before its write returns', async () => {
+  await setUp();
+  outbox.clients = ['1:1', '1:2'];
+  const saves = gateSaves();
+  chat.chat({ type: 'CHAT', id: 'q', text: 'hello' }, route(1));
+  await provider.untilWaiting();
+  const reset = chat.reset();
+  provider.release();
+  // The turn's write is held; the reset runs next, empties the conversation and asks for its own write.
+  await saves.untilCalls(2);
+  expect(store.turns).toEqual([]);
+  saves.open();
+  await expect(reset).resolves.toMatchObject({ archivedTurns: 1 });
+  await chat.idle();
+  expect(doneOf('q')).toMatchObject({ re: 'q', text: 'reply 1: first piece, second piece', provider: 'fake' });
+  expect(outbox.pushed).toEqual([{ message: expect.objectContaining({ type: 'CHAT_DONE', re: 'q', question: 'hello' }), streamClass: 1, except: '1:1' }]);
+  expect(store.findTurn('q')).toBeUndefined();
+});
+
+test('a CHAT resent while its turn is being written gets its CHAT_DONE once, on the new route, and the broadcast skips that device', async () => {
+  await setUp();
+  outbox.clients = ['1:1', '1:2', '1:3'];
+  provider.autoRelease = true;
+  const saves = gateSaves();
+  chat.chat({ type: 'CHAT', id: 'q', text: 'hello' }, route(1));
+  await saves.untilCalls(1);
+  // The device reconnects (new session 1:2) and resends; its old session is gone.
+  outbox.closedClients.add('1:1');
+  chat.chat({ type: 'CHAT', id: 'q', text: 'hello' }, route(2));
+  saves.open();
+  await chat.idle();
+  const onNew = outbox.sent.filter((s) => s.route.client === '1:2').map((s) => s.message);
+  expect(onNew).toEqual([
+    { type: 'CHAT_DELTA', re: 'q', text: 'reply 1: first piece, second piece' },
+    expect.objectContaining({ type: 'CHAT_DONE', re: 'q', text: 'reply 1: first piece, second piece' }),
+  ]);
+  expect(outbox.pushed).toEqual([{ message: expect.objectContaining({ type: 'CHAT_DONE', re: 'q', question: 'hello' }), streamClass: 1, except: '1:2' }]);
 });

@@ -1,7 +1,9 @@
 /**
  * The chat: one conversation shared by every device, one turn at a time in arrival order.
  *
- * - A CHAT that must wait is told so (CHAT_QUEUED {position}; 1 = next), again whenever it moves up.
+ * - A CHAT that must wait is told so (CHAT_QUEUED {position}; 1 = next), again whenever it moves up,
+ *   and again every QUEUE_HEARTBEAT_INTERVAL_MS while it waits: the relay drops a request that gets no
+ *   streamed piece for 60 s, and a wait behind a long reply or a compaction can last longer.
  * - The reply streams as CHAT_DELTA to the device that asked; when the turn is stored, that device
  *   gets CHAT_DONE and every other connected device gets CHAT_DONE with the question (class 1 push).
  * - The provider call of the next turn starts without waiting for the previous turn's disk write;
@@ -9,7 +11,8 @@
  * - CHAT_CANCEL stops the reply; the partial reply is kept as a cancelled turn. A queued CHAT that is
  *   cancelled ends with an empty cancelled CHAT_DONE and is not stored.
  * - A CHAT resent with an id already answered replays the stored reply (as one delta, then CHAT_DONE);
- *   one still running or queued is re-attached to the new route (the client skips text it has).
+ *   one still running, queued or being written is re-attached to the new route (the client skips text
+ *   it has), so the CHAT_DONE still to come goes to the new route and its broadcast skips that device.
  * - When the prompt outgrows the budget, the oldest turns are summarised by the provider (trimmed by
  *   the offline one) and moved to the archive before the next turn starts.
  */
@@ -26,7 +29,7 @@ import {
   type EmptyResult,
   type SessionResetResult,
 } from '@clawchat/protocol';
-import { ENDED_CHATS_REMEMBERED } from '../constants';
+import { ENDED_CHATS_REMEMBERED, QUEUE_HEARTBEAT_INTERVAL_MS } from '../constants';
 import type { TurnContext } from '../context-source';
 import { errorAnswer } from '../link/error-answer';
 import type { Outbox, Route } from '../link/outbox';
@@ -34,6 +37,7 @@ import { describeError, type Logger } from '../log';
 import { turnChars, turnsToCompact } from './compaction-plan';
 import type { ConversationStore } from './conversation-store';
 import { buildPrompt, historyMessages, userContent } from './prompt';
+import type { StoredTurn } from './session-file';
 
 export interface ChatServiceDeps {
   store: ConversationStore;
@@ -82,6 +86,10 @@ export class ChatService {
   private readonly ended = new Map<string, ChatDoneMessage>();
   /** Turn writes whose CHAT_DONE is still to be sent. */
   private readonly writes = new Set<Promise<void>>();
+  /** Turns stored in memory whose write (and so whose CHAT_DONE) is still pending, by id. */
+  private readonly writing = new Map<string, ActiveTurn>();
+  /** Resends CHAT_QUEUED while any CHAT waits; runs only then. */
+  private heartbeat: ReturnType<typeof setInterval> | undefined;
   private readonly shutdown = new AbortController();
   private readonly now: () => number;
 
@@ -97,7 +105,11 @@ export class ChatService {
     if (stored) {
       this.d.log.debug('chat', `replaying turn ${id}`);
       if (stored.answer) this.d.outbox.send(route, { type: 'CHAT_DELTA', re: id, text: stored.answer });
-      this.d.outbox.send(route, this.doneMessage(id, stored.answer, stored));
+      const writing = this.writing.get(id);
+      // Still being written: its CHAT_DONE (sent once durable) follows on the new route, and the
+      // broadcast skips this device instead of its dead old session.
+      if (writing) writing.route = route;
+      else this.d.outbox.send(route, this.doneMessage(id, stored.answer, stored));
       return;
     }
     const ended = this.ended.get(id);
@@ -123,6 +135,7 @@ export class ChatService {
     this.pending.push({ kind: 'chat', id, question: message.text, attachments: message.attachments, route });
     if (this.running) this.d.outbox.send(route, { type: 'CHAT_QUEUED', re: id, position: this.pending.length });
     this.pump();
+    this.syncHeartbeat();
   }
 
   async cancel(message: ChatCancelMessage): Promise<EmptyResult> {
@@ -139,6 +152,7 @@ export class ChatService {
       this.remember(re, done);
       this.d.outbox.send(job.route, done);
       this.notifyPositions();
+      this.syncHeartbeat();
       this.d.log.info('chat', `queued turn ${re} cancelled`);
       return {};
     }
@@ -188,6 +202,7 @@ export class ChatService {
     // already asked for still happens.
     const tasks = this.pending.filter((job) => job.kind === 'task');
     this.pending.splice(0, this.pending.length, ...tasks);
+    this.syncHeartbeat();
     this.shutdown.abort();
     this.active?.controller.abort();
     await this.idle();
@@ -205,6 +220,7 @@ export class ChatService {
     }
     this.running = true;
     this.notifyPositions();
+    this.syncHeartbeat();
     const run = job.kind === 'chat' ? this.runTurn(job) : job.run();
     run
       .catch((error: unknown) => this.d.log.error('chat', `unexpected failure: ${describeError(error)}`, error))
@@ -218,6 +234,22 @@ export class ChatService {
     this.pending.forEach((job, index) => {
       if (job.kind === 'chat') this.d.outbox.send(job.route, { type: 'CHAT_QUEUED', re: job.id, position: index + 1 });
     });
+  }
+
+  /** Starts the heartbeat when a CHAT waits, stops it when none does (checked again on every beat). */
+  private syncHeartbeat(): void {
+    const waiting = this.pending.some((job) => job.kind === 'chat');
+    if (waiting && !this.heartbeat) {
+      this.heartbeat = setInterval(() => {
+        this.notifyPositions();
+        this.syncHeartbeat();
+      }, QUEUE_HEARTBEAT_INTERVAL_MS);
+      // The link socket keeps the server alive; a forgotten heartbeat must not keep a test process alive.
+      this.heartbeat.unref();
+    } else if (!waiting && this.heartbeat) {
+      clearInterval(this.heartbeat);
+      this.heartbeat = undefined;
+    }
   }
 
   private checkIdle(): void {
@@ -282,24 +314,28 @@ export class ChatService {
         ...(attached ? { attached } : {}),
       });
       this.d.log.info('chat', `turn ${turn.index} (${job.id}) ${cancelled ? 'cancelled' : 'answered'} by ${turn.provider} in ${this.now() - started} ms, ${turn.answer.length} characters`);
-      this.finishTurn(active, turn.question);
+      this.finishTurn(active, turn);
       await this.compactIfNeeded(context.systemPrompt.length);
     } finally {
       this.active = undefined;
     }
   }
 
-  /** Sends the CHAT_DONEs once the turn is on disk; the next turn does not wait for this. */
-  private finishTurn(active: ActiveTurn, question: string): void {
+  /**
+   * Sends the CHAT_DONEs once the turn is on disk; the next turn does not wait for this. Uses the turn
+   * as appended, not a fresh lookup: a SESSION_RESET queued behind this turn may have archived it
+   * before the write returns, and the turn was still answered (and is in the archive).
+   */
+  private finishTurn(active: ActiveTurn, turn: StoredTurn): void {
+    this.writing.set(turn.id, active);
     const write = this.d.store
       .save()
       .catch((error: unknown) => this.d.log.error('chat', `could not write the session file: ${describeError(error)}`, error))
       .then(() => {
-        const turn = this.d.store.findTurn(active.id);
-        if (!turn) return; // reset in the meantime
-        const done = this.doneMessage(active.id, turn.answer, turn);
+        this.writing.delete(turn.id);
+        const done = this.doneMessage(turn.id, turn.answer, turn);
         this.d.outbox.send(active.route, done);
-        this.d.outbox.push({ ...done, question }, STREAM_CLASS_CHAT, active.route.client);
+        this.d.outbox.push({ ...done, question: turn.question }, STREAM_CLASS_CHAT, active.route.client);
       })
       .finally(() => {
         this.writes.delete(write);
