@@ -6,14 +6,16 @@ export const CLIENT_VERSION = '0.1.0';
 export const CLIENT_NAME = `clawchat/${CLIENT_VERSION}`;
 
 /**
- * Silence (no authenticated packet) after which a client with requests in flight starts a new
- * handshake: transport.md fixes 15 s, WireGuard's keepalive + rekey timeout.
+ * Silence (no authenticated packet) after which a client that has sent something since it last heard
+ * the relay starts a new handshake: transport.md fixes 15 s, WireGuard's keepalive + rekey timeout.
  */
 export const RECONNECT_AFTER_MS = secureConstants.RECONNECT_AFTER_MS;
 
 /**
- * With requests in flight and nothing heard for this long, the client sends an ack-eliciting probe,
- * so "silence" means the relay is gone, not merely that a slow LLM has nothing to say yet.
+ * Nothing heard for this long (busy or idle), the client sends an ack-eliciting probe, so "silence"
+ * means the relay is gone, not merely that a slow LLM or an idle relay has nothing to say. A third of
+ * the reconnect threshold: a live relay answers well before it, and an idle client costs the relay
+ * one small packet every 5 s (transport.md allows a ping every 5-10 s while idle).
  */
 export const PROBE_AFTER_MS = 5_000;
 
@@ -28,6 +30,13 @@ export const DEFAULT_HANDSHAKE_TIMEOUT_MS = secureConstants.HANDSHAKE_TIMEOUT_MS
  * after 60 s and answers LLM_UNREACHABLE, so waiting a little longer than that never cuts a real answer.
  */
 export const WELCOME_TIMEOUT_MS = 65_000;
+
+/**
+ * While the relay says the LLM server is unreachable, the client says HELLO again this often (one in
+ * flight at a time), so provider, model and status recover without a reconnect. The relay answers at
+ * once while it knows the local link is dead, so this is one small request every few seconds.
+ */
+export const HELLO_RETRY_MS = 5_000;
 
 /** /compromised: how long to wait for the relay to confirm the revocation before saying it may not have. */
 export const COMPROMISE_CONFIRM_TIMEOUT_MS = 10_000;

@@ -119,6 +119,44 @@ describe('RelayConnection against a fake relay on 127.0.0.1', () => {
     expect(conn.status().provider).toBeUndefined();
   });
 
+  test('connected while the LLM server was down: HELLO is repeated until WELCOME, then provider/model appear and the reason clears', async () => {
+    relay = await FakeRelay.start();
+    let unreachable = 3;
+    relay.handler = (r) => {
+      if (r.msg.type !== 'HELLO') return;
+      if (unreachable-- > 0) return r.reply({ type: 'ERROR', re: r.msg.id, code: 'LLM_UNREACHABLE', message: 'Cannot reach LLM server' });
+      r.reply(welcome(String(r.msg.id)));
+    };
+    conn = await RelayConnection.connect(options({ helloRetryMs: 50 }));
+    expect(conn.status()).toMatchObject({ state: 'connected', reason: 'Cannot reach LLM server' });
+    const recovered = await statusWhere(conn, (s) => s.provider !== undefined);
+    expect(recovered).toMatchObject({ state: 'connected', provider: 'offline', model: 'echo', offline: true });
+    expect(recovered.reason).toBeUndefined();
+    expect(relay.messages('HELLO')).toHaveLength(4);
+    expect(relay.hellos).toHaveLength(1); // one handshake: no reconnect was needed
+  });
+
+  test('LLM server unreachable at HELLO: the first answer from the LLM server triggers HELLO at once', async () => {
+    relay = await FakeRelay.start();
+    let llmUp = false;
+    relay.handler = (r) => {
+      if (r.msg.type === 'HELLO') {
+        if (!llmUp) return r.reply({ type: 'ERROR', re: r.msg.id, code: 'LLM_UNREACHABLE', message: 'Cannot reach LLM server' });
+        return r.reply(welcome(String(r.msg.id), { provider: 'anthropic', model: 'claude', offline: false }));
+      }
+      if (r.msg.type === 'CRON_LIST') r.reply({ type: 'OK', re: r.msg.id, result: { jobs: [], errors: [] } });
+    };
+    conn = await RelayConnection.connect(options({ helloRetryMs: 60_000 }));
+    expect(conn.status().reason).toBe('Cannot reach LLM server');
+    llmUp = true;
+    const recovered = statusWhere(conn, (s) => s.provider === 'anthropic');
+    await conn.request({ type: 'CRON_LIST' });
+    expect(await recovered).toMatchObject({ state: 'connected', provider: 'anthropic', model: 'claude' });
+    expect(conn.status().reason).toBeUndefined();
+    expect(conn.status().offline).toBeUndefined();
+    expect(relay.messages('HELLO')).toHaveLength(2);
+  });
+
   test('a spent ticket is a one-line TICKET error and stores nothing', async () => {
     relay = await FakeRelay.start({ refuseTicket: { code: CloseCode.TICKET_USED, reason: 'ticket already used' } });
     const err = await RelayConnection.connect(options()).catch((e: unknown) => e);
@@ -202,6 +240,35 @@ describe('RelayConnection against a fake relay on 127.0.0.1', () => {
     expect(lists.length).toBeGreaterThanOrEqual(1);
     expect(new Set(lists.map((m) => m.id)).size).toBe(1);
     expect(relay.hellos.at(-1)?.kind).toBe(CredentialKind.RESUMPTION);
+  });
+
+  test('idle client, relay gone silent (restarted): probes, then reconnecting after 15 s (shortened) and back with resumption', async () => {
+    relay = await FakeRelay.start();
+    conn = await RelayConnection.connect(options({ reconnectAfterMs: 600, probeAfterMs: 150, watchdogIntervalMs: 50 }));
+    await relay.until(() => relay?.resumptions.size === 1);
+    const states: string[] = [];
+    conn.onStatus((s) => states.push(s.state));
+    relay.muted = true; // nothing in flight: only the watchdog's probes can notice
+    const lost = await statusWhere(conn, (s) => s.state === 'reconnecting');
+    expect(lost.reason).toMatch(/no answer from the relay/);
+    relay.muted = false;
+    await statusWhere(conn, (s) => s.state === 'connected');
+    expect(states).toEqual(expect.arrayContaining(['reconnecting', 'connected']));
+    expect(relay.hellos.map((h) => h.kind)).toEqual([CredentialKind.TICKET, CredentialKind.RESUMPTION]);
+  });
+
+  test('a healthy idle connection answers the probes and never flaps to reconnecting', async () => {
+    relay = await FakeRelay.start();
+    conn = await RelayConnection.connect(options({ reconnectAfterMs: 600, probeAfterMs: 150, watchdogIntervalMs: 50 }));
+    const states: string[] = [];
+    conn.onStatus((s) => states.push(s.state));
+    const session = relay.sessions()[0];
+    const before = session.connection.snapshot().packetsReceived;
+    // ~10 probes at one per 150 ms of silence span well over twice the reconnect threshold.
+    await eventually(() => session.connection.snapshot().packetsReceived >= before + 10, 10_000);
+    expect(states).not.toContain('reconnecting');
+    expect(conn.status().state).toBe('connected');
+    expect(relay.hellos).toHaveLength(1);
   });
 
   test('REVOKED: the stored credential is erased, pending requests fail, state closed with the reason', async () => {

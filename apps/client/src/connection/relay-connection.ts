@@ -11,6 +11,10 @@
  * resumption credential, which is stored once the relay has proved the session real (its first
  * message), and used for every later handshake. Requests open when a session is lost are resent under
  * their same ids once the new session has said HELLO (the LLM server replays, it does not re-run them).
+ *
+ * When HELLO is answered with LLM_UNREACHABLE (or times out) the relay is there but the LLM server is
+ * not: the client counts as connected with the reason "Cannot reach LLM server", and says HELLO again
+ * every HELLO_RETRY_MS, or at once when the LLM server answers anything, until a WELCOME arrives.
  */
 import { EventEmitter } from 'node:events';
 import { hostname } from 'node:os';
@@ -37,6 +41,7 @@ import {
   COMPROMISE_CONFIRM_TIMEOUT_MS,
   MAX_SETUP_RETRIES,
   DEFAULT_HANDSHAKE_TIMEOUT_MS,
+  HELLO_RETRY_MS,
   PROBE_AFTER_MS,
   RECONNECT_AFTER_MS,
   WATCHDOG_INTERVAL_MS,
@@ -74,6 +79,7 @@ export interface RelayConnectionOptions {
   reconnectAfterMs?: number;
   probeAfterMs?: number;
   watchdogIntervalMs?: number;
+  helloRetryMs?: number;
 }
 
 interface WelcomeInfo {
@@ -86,7 +92,9 @@ interface WelcomeInfo {
 const isZero = (b: Buffer) => b.every((x) => x === 0);
 
 export class RelayConnection implements ClientConnection {
-  private readonly o: Required<Pick<RelayConnectionOptions, 'handshakeTimeoutMs' | 'maxReconnectAttempts' | 'reconnectAfterMs' | 'probeAfterMs' | 'watchdogIntervalMs'>> &
+  private readonly o: Required<
+    Pick<RelayConnectionOptions, 'handshakeTimeoutMs' | 'maxReconnectAttempts' | 'reconnectAfterMs' | 'probeAfterMs' | 'watchdogIntervalMs' | 'helloRetryMs'>
+  > &
     RelayConnectionOptions;
   private readonly events = new EventEmitter();
   private readonly tracker = new RequestTracker();
@@ -102,7 +110,13 @@ export class RelayConnection implements ClientConnection {
   private welcome: WelcomeInfo = {};
   private current: ConnectionStatus;
   private helloId: string | undefined;
+  /** When the current HELLO went out (monotonic ms). */
+  private helloSentAt = 0;
   private welcomeTimer: NodeJS.Timeout | undefined;
+  /** Next HELLO while the LLM server is unreachable. */
+  private helloRetryTimer: NodeJS.Timeout | undefined;
+  /** When the client last sent something that asks for an answer (monotonic ms), for the watchdog. */
+  private lastSentAt = 0;
   /** Resumption credential handed out by the last handshake, stored once the session proves real. */
   private offered: { id: Buffer; psk: Buffer } | undefined;
   private attempts = 0;
@@ -110,6 +124,8 @@ export class RelayConnection implements ClientConnection {
   private watchdog: NodeJS.Timeout | undefined;
   private firstConnect: { resolve: () => void; reject: (err: ConnectError) => void } | undefined;
   private reportedRtt: number | undefined;
+  /** The resumption credential being written; close() waits for it so a short run still keeps it. */
+  private storing: Promise<void> | undefined;
 
   private constructor(o: RelayConnectionOptions) {
     this.o = {
@@ -119,6 +135,7 @@ export class RelayConnection implements ClientConnection {
       reconnectAfterMs: o.reconnectAfterMs ?? RECONNECT_AFTER_MS,
       probeAfterMs: o.probeAfterMs ?? PROBE_AFTER_MS,
       watchdogIntervalMs: o.watchdogIntervalMs ?? WATCHDOG_INTERVAL_MS,
+      helloRetryMs: o.helloRetryMs ?? HELLO_RETRY_MS,
     };
     this.credential = o.target.credential;
     this.current = { state: 'connecting', relay: relayLabel(o.target.host, o.target.port) };
@@ -242,6 +259,7 @@ export class RelayConnection implements ClientConnection {
   private sayHello(): void {
     const id = newMessageId();
     this.helloId = id;
+    this.helloSentAt = monotonicNow();
     const hello: RequestMessage = { type: 'HELLO', id, version: CATALOGUE_VERSION, client: CLIENT_NAME, capabilities: [], device: this.o.deviceName ?? hostname() };
     const { request, done } = this.tracker.add({ ...hello, id });
     this.sendNow(request, encodeMessage(hello as unknown as EncodableMessage));
@@ -257,6 +275,7 @@ export class RelayConnection implements ClientConnection {
   private onWelcome(id: string, w: Message): void {
     if (id !== this.helloId || this.state === 'closed') return;
     clearTimeout(this.welcomeTimer);
+    clearTimeout(this.helloRetryTimer);
     const versions = Array.isArray(w.versions) ? w.versions.filter((v): v is number => typeof v === 'number') : [];
     if (!versions.includes(CATALOGUE_VERSION)) {
       const newest = Math.max(0, ...versions);
@@ -278,12 +297,35 @@ export class RelayConnection implements ClientConnection {
     const code = errorCode(err);
     if (code === CONNECTION_LOST) return; // the session went away; the reconnect says HELLO again
     if (code === 'LLM_UNREACHABLE' || code === 'TIMEOUT') {
-      // The relay is there; the LLM server is not (yet). Chat shows the error per request.
+      // The relay is there; the LLM server is not (yet). Chat shows the error per request; HELLO is
+      // repeated so the status recovers once the LLM server is back.
       this.welcome = { ...this.welcome, llmUnreachable: true };
-      this.becomeConnected();
+      if (this.state !== 'connected') this.becomeConnected(); // a failed retry changes nothing on screen
+      this.scheduleHelloRetry();
       return;
     }
     this.fail('CLOSED', `the LLM server refused this client: ${errorMessage(err)}`);
+  }
+
+  private scheduleHelloRetry(): void {
+    clearTimeout(this.helloRetryTimer);
+    this.helloRetryTimer = setTimeout(() => this.retryHello(), this.o.helloRetryMs);
+    this.helloRetryTimer.unref();
+  }
+
+  /**
+   * Says HELLO again while the LLM server is unreachable. One HELLO in flight at a time: a newer one
+   * replaces it only once it is HELLO_RETRY_MS old (the relay may hold it up to its LLM timeout), so a
+   * burst of answers from the LLM server cannot turn into a burst of HELLOs.
+   */
+  private retryHello(): void {
+    if (this.state !== 'connected' || !this.welcome.llmUnreachable || !this.session || this.session.isClosed) return;
+    const previous = this.helloId;
+    const inFlight = previous !== undefined && this.tracker.has(previous);
+    if (inFlight && monotonicNow() - this.helloSentAt < this.o.helloRetryMs) return;
+    this.log('the LLM server was unreachable: saying HELLO again');
+    this.sayHello();
+    if (inFlight) this.tracker.fail(previous, 'SUPERSEDED', 'replaced by a newer HELLO'); // ignored: no longer this.helloId
   }
 
   private becomeConnected(): void {
@@ -319,7 +361,7 @@ export class RelayConnection implements ClientConnection {
 
   private onMessage(data: Buffer): void {
     // The relay sent an authenticated message: the session is real, so the credential it handed out is good.
-    if (this.offered) void this.storeOffered(this.offered);
+    if (this.offered) this.storing = this.storeOffered(this.offered);
     let msg: Message;
     try {
       msg = decodeMessage(data) as unknown as Message;
@@ -327,7 +369,12 @@ export class RelayConnection implements ClientConnection {
       this.log(`dropped an undecodable message: ${errorMessage(err)}`);
       return;
     }
-    if (this.tracker.handle(msg) !== 'push') return;
+    const disposition = this.tracker.handle(msg);
+    // Anything but an ERROR that is not HELLO's own answer comes from the LLM server: it is back.
+    if (this.welcome.llmUnreachable && disposition !== 'stray' && msg.type !== 'ERROR' && msg.type !== 'COMPROMISED' && (msg.re === undefined || msg.re !== this.helloId)) {
+      this.retryHello();
+    }
+    if (disposition !== 'push') return;
     if (msg.type === 'COMPROMISED') {
       this.emitPush(msg);
       this.onRevoked();
@@ -392,6 +439,7 @@ export class RelayConnection implements ClientConnection {
       return;
     }
     this.log(`reconnecting: ${reason}`);
+    clearTimeout(this.helloRetryTimer); // the new session says HELLO anyway
     if (this.helloId) this.tracker.fail(this.helloId, CONNECTION_LOST, reason);
     this.helloId = undefined;
     this.tracker.markAllUnsent();
@@ -410,15 +458,17 @@ export class RelayConnection implements ClientConnection {
   private onWatchdog(): void {
     const session = this.session;
     if (!session || session.isClosed || this.state === 'closed') return;
-    const status = session.status(monotonicNow());
+    const now = monotonicNow();
+    const status = session.status(now);
     const action = watchdogAction({
-      pending: this.tracker.size,
       lastReceivedAgoMs: status.lastReceivedAgoMs,
+      lastSentAgoMs: now - this.lastSentAt,
       probeAfterMs: this.o.probeAfterMs,
       reconnectAfterMs: this.o.reconnectAfterMs,
     });
     if (action === 'probe') {
       session.connection.ping();
+      this.lastSentAt = now;
       this.driver.kick();
     } else if (action === 'reconnect') {
       this.lostSession(`no answer from the relay for ${Math.round(status.lastReceivedAgoMs / 1000)} s`);
@@ -469,6 +519,7 @@ export class RelayConnection implements ClientConnection {
     this.state = 'closed';
     this.reason = message;
     clearTimeout(this.welcomeTimer);
+    clearTimeout(this.helloRetryTimer);
     if (this.watchdog) clearInterval(this.watchdog);
     this.tracker.failAll(CONNECTION_LOST, message);
     this.emitStatus();
@@ -481,6 +532,7 @@ export class RelayConnection implements ClientConnection {
   private async shutdownDriver(): Promise<void> {
     if (this.watchdog) clearInterval(this.watchdog);
     clearTimeout(this.welcomeTimer);
+    clearTimeout(this.helloRetryTimer);
     await this.driver?.close();
   }
 
@@ -532,6 +584,7 @@ export class RelayConnection implements ClientConnection {
     if (!session || session.isClosed) return;
     session.send(streamClassFor(request.msg.type), bytes);
     request.sent = true;
+    this.lastSentAt = monotonicNow();
     this.driver.kick();
   }
 
@@ -569,5 +622,6 @@ export class RelayConnection implements ClientConnection {
       this.emitStatus();
     }
     await this.shutdownDriver();
+    await this.storing;
   }
 }

@@ -63,6 +63,23 @@ describe('App shell', () => {
     ui.unmount();
   });
 
+  test('status line and tab bar follow reconnecting → connected, and a late WELCOME fills in the model', async () => {
+    const conn = new FakeConnection({ relay: 'relay.example:7000', rttMs: 23, keyAgeMs: 60_000, nextRotationMs: 3_000_000, reason: 'Cannot reach LLM server' });
+    const ui = await renderUi(conn);
+    const statusLine = () => liveArea(ui.frame()).split('\n').find((l) => l.includes('●')) ?? '';
+    const tabBar = () => liveArea(ui.frame()).split('\n')[0];
+    expect(statusLine()).toMatch(/● connected/);
+    expect(tabBar()).not.toContain('offline/echo');
+    conn.setStatus({ state: 'reconnecting', rttMs: undefined });
+    await waitFor(() => expect(statusLine()).toMatch(/● reconnecting/));
+    conn.setStatus({ state: 'connected', rttMs: 31 });
+    await waitFor(() => expect(statusLine()).toMatch(/● connected .*rtt 31 ms/));
+    expect(statusLine()).not.toContain('reconnecting');
+    conn.setStatus({ provider: 'offline', model: 'echo', offline: true, reason: undefined });
+    await waitFor(() => expect(tabBar()).toMatch(/\[offline provider\] offline\/echo$/));
+    ui.unmount();
+  });
+
   test('Ctrl+C once warns, twice exits', async () => {
     const conn = connection();
     let exits = 0;
