@@ -16,6 +16,8 @@ const RATE = 10_000;
  * to take this many times the flood's duration (flooding only slows it further). */
 const OVERLAP_FACTOR = 2.5;
 const WARMUP = 16 * MiB;
+/** Slack for the session's own packets still in flight when it closes: counted as unknownIndex. */
+const LATE_SESSION_PACKETS = 100;
 
 const grew = (a: RelayStatus, b: RelayStatus, ...reasons: string[]) => reasons.reduce((n, r) => n + ((b.drops[r] ?? 0) - (a.drops[r] ?? 0)), 0);
 
@@ -35,7 +37,7 @@ netDescribe('garbage and spoofed handshake floods at the relay', () => {
 
     // Warm-up: this machine's download speed through the NAT, measured on the part file's growth.
     writeRandomFile(path.join(s.dirs.files, 'warmup.bin'), WARMUP);
-    const warm = s.cliStart(['files', 'get', 'warmup.bin']);
+    const warm = await s.cliStart(['files', 'get', 'warmup.bin']);
     await waitUntil(() => sizeOf(path.join(s.dirs.downloads, 'warmup.bin.clawchat-part')) >= 2 * MiB, 30_000, 'the warm-up download under way', {
       everyMs: 5,
       detail: () => `client: ${warm.output()}\n${s.logTail()}`,
@@ -45,11 +47,11 @@ netDescribe('garbage and spoofed handshake floods at the relay', () => {
     const bytesPerMs = (WARMUP - 2 * MiB) / Math.max(1, Date.now() - warmStart);
     const floodMs = ((GARBAGE + SPOOFED) / RATE) * 1000;
     const SIZE = Math.min(400, Math.max(48, Math.ceil((bytesPerMs * floodMs * OVERLAP_FACTOR) / MiB))) * MiB;
-    note(`warm-up ${(bytesPerMs / 1024).toFixed(0)} MB/s; flooded download of ${SIZE / MiB} MiB`);
+    note(`warm-up ${((bytesPerMs * 1000) / MiB).toFixed(0)} MiB/s; flooded download of ${SIZE / MiB} MiB`);
     const expected = writeRandomFile(path.join(s.dirs.files, 'big.bin'), SIZE);
     const kernelBefore = s.net.udpCounters('relay');
 
-    const download = s.cliStart(['files', 'get', 'big.bin'], { timeoutMs: 150_000 });
+    const download = await s.cliStart(['files', 'get', 'big.bin'], { timeoutMs: 150_000 });
     const part = path.join(s.dirs.downloads, 'big.bin.clawchat-part');
     await waitUntil(() => sizeOf(part) >= 4 * MiB, 60_000, 'the download under way', { detail: () => `client: ${download.output()}\n${s.logTail()}` });
     const before = await s.status();
@@ -86,18 +88,24 @@ netDescribe('garbage and spoofed handshake floods at the relay', () => {
     expect(duringFlood.handshakes).toBe(before.handshakes);
 
     // The relay saw the flood and counted it by reason; whatever it did not count, the kernel dropped
-    // for a full receive buffer (and that must stay small: the sender is paced).
+    // for a full receive buffer. Read after the download, when the relay has long drained its queue
+    // (right after the flood, datagrams still waiting in the socket buffer are not counted yet).
+    const after = await s.status();
+    expect(after.handshakes).toBe(before.handshakes);
     const kernelAfter = s.net.udpCounters('relay');
     const kernelDropped = (kernelAfter.RcvbufErrors ?? 0) - (kernelBefore.RcvbufErrors ?? 0);
-    const garbageCounted = grew(before, duringFlood, 'malformed', 'unknownIndex');
-    const spoofedCounted = grew(before, duringFlood, 'mac1');
-    note(`relay counted ${garbageCounted} garbage, ${spoofedCounted} mac1 failures; kernel dropped ${kernelDropped}; drops ${JSON.stringify(duringFlood.drops)}`);
-    expect(garbageCounted).toBeLessThanOrEqual(GARBAGE);
+    const garbageCounted = grew(before, after, 'malformed', 'unknownIndex');
+    const spoofedCounted = grew(before, after, 'mac1');
+    note(`relay counted ${garbageCounted} garbage, ${spoofedCounted} mac1 failures; kernel dropped ${kernelDropped}; drops ${JSON.stringify(after.drops)}`);
+    // A few packets of the download's session itself arrive after the relay closed it (unknownIndex).
+    expect(garbageCounted).toBeLessThanOrEqual(GARBAGE + LATE_SESSION_PACKETS);
     expect(spoofedCounted).toBeLessThanOrEqual(SPOOFED);
     expect(garbageCounted + spoofedCounted + kernelDropped).toBeGreaterThanOrEqual(0.99 * (GARBAGE + SPOOFED));
-    expect(garbageCounted).toBeGreaterThanOrEqual(0.9 * GARBAGE);
-    expect(spoofedCounted).toBeGreaterThanOrEqual(0.9 * SPOOFED);
+    // Most of each kind reached the relay's own checks (a host with a small net.core.rmem_max drops
+    // more in the kernel; the sum above still holds there).
+    expect(garbageCounted).toBeGreaterThanOrEqual(0.5 * GARBAGE);
+    expect(spoofedCounted).toBeGreaterThanOrEqual(0.5 * SPOOFED);
     // Nothing forged got further than mac1: no cookie replies, no credential lookups, no half-open state.
-    for (const reason of ['cookie', 'rateLimited', 'credential', 'handshake', 'capacity', 'session']) expect(grew(before, duringFlood, reason)).toBe(0);
+    for (const reason of ['cookie', 'rateLimited', 'credential', 'handshake', 'capacity', 'session']) expect(grew(before, after, reason)).toBe(0);
   }, 200_000);
 });

@@ -27,12 +27,3 @@ export function netTestsPossible(): { ok: true } | { ok: false; why: string } {
   }
   return { ok: true };
 }
-
-export function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}

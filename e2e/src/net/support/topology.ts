@@ -11,7 +11,9 @@
  * Names carry this process's pid; `destroy` removes everything (killing what still runs inside), and
  * `removeStale` clears namespaces left behind by a test run that was killed.
  */
-import { inNs, pidAlive, run } from './host';
+import path from 'node:path';
+import { ROOT } from '../../support/processes';
+import { inNs, run } from './host';
 
 export const ADDR = {
   client: '10.231.1.2',
@@ -27,6 +29,7 @@ export const ADDR = {
 /** The NAT's first and second public port ranges (a router that renumbers its mappings). */
 export const NAT_PORTS = { first: '40000-40999', second: '41000-41999' } as const;
 
+/** Matches tools/net/cleanup.mjs, which removes namespaces of killed runs by this prefix and pid. */
 const PREFIX = 'ccnet';
 let counter = 0;
 
@@ -134,16 +137,9 @@ export class Topology {
     for (const ns of this.created.splice(0).reverse()) removeNamespace(ns);
   }
 
-  /** Namespaces of earlier runs whose process is gone (a killed test run leaves no cleanup behind). */
+  /** Leftovers of earlier runs that were killed (their pid is gone): tools/net/cleanup.mjs. */
   static removeStale(): void {
-    const names = run('ip', ['netns', 'list'], { allowFail: true })
-      .split('\n')
-      .map((l) => l.split(' ')[0])
-      .filter(Boolean);
-    for (const name of names) {
-      const m = new RegExp(`^${PREFIX}-(\\d+)-`).exec(name);
-      if (m && !pidAlive(Number(m[1]))) removeNamespace(name);
-    }
+    run(process.execPath, [path.join(ROOT, 'tools/net/cleanup.mjs')]);
   }
 }
 
