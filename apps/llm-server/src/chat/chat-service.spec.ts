@@ -306,6 +306,21 @@ describe('the queue heartbeat (the relay drops a request after 60 s without a pi
     await chat.idle();
     expect(doneOf('w')).toBeDefined();
   });
+
+  test('a SESSION_RESET waiting behind a long reply is told its place too, so the relay does not give up on it', async () => {
+    await setUp();
+    chat.chat({ type: 'CHAT', id: 'long', text: 'a long answer' }, route(1));
+    await provider.untilWaiting();
+    const reset = chat.reset({ id: 'r' }, route(2));
+    expect(queuedFor('r')).toEqual([{ type: 'CHAT_QUEUED', re: 'r', position: 1 }]);
+    jest.advanceTimersByTime(2 * QUEUE_HEARTBEAT_INTERVAL_MS);
+    expect(queuedFor('r')).toHaveLength(3);
+    provider.autoRelease = true;
+    provider.release();
+    await reset;
+    await chat.idle();
+    expect(jest.getTimerCount()).toBe(0);
+  });
 });
 
 test('CHAT_DONE is sent to the asker and the others when a SESSION_RESET queued behind the turn runs before its write returns', async () => {

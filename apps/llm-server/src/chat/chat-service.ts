@@ -65,6 +65,9 @@ interface ChatJob {
 interface TaskJob {
   kind: 'task';
   run: () => Promise<void>;
+  /** A request waiting in the queue (SESSION_RESET) is told its place like a CHAT, so the relay's idle
+   * timer for it keeps being restarted while it waits. */
+  waiter?: { id: string; route: Route };
 }
 
 type Job = ChatJob | TaskJob;
@@ -165,11 +168,13 @@ export class ChatService {
   }
 
   /** SESSION_RESET waits its turn in the queue, so it never cuts a reply in half. */
-  reset(): Promise<SessionResetResult> {
+  reset(message?: { id: string }, route?: Route): Promise<SessionResetResult> {
+    const waiter = message && route ? { id: message.id, route } : undefined;
     if (this.closing) return Promise.reject(new ProtocolError('BUSY', 'The LLM server is shutting down; try again when it is back.'));
     return new Promise((resolve, reject) => {
       this.pending.push({
         kind: 'task',
+        waiter,
         run: async () => {
           try {
             const result = await this.d.store.reset();
@@ -181,6 +186,10 @@ export class ChatService {
         },
       });
       this.pump();
+      if (waiter && this.running) {
+        this.d.outbox.send(waiter.route, { type: 'CHAT_QUEUED', re: waiter.id, position: this.pending.length });
+        this.syncHeartbeat();
+      }
     });
   }
 
@@ -232,13 +241,14 @@ export class ChatService {
 
   private notifyPositions(): void {
     this.pending.forEach((job, index) => {
-      if (job.kind === 'chat') this.d.outbox.send(job.route, { type: 'CHAT_QUEUED', re: job.id, position: index + 1 });
+      const waiter = job.kind === 'chat' ? job : job.waiter;
+      if (waiter) this.d.outbox.send(waiter.route, { type: 'CHAT_QUEUED', re: waiter.id, position: index + 1 });
     });
   }
 
   /** Starts the heartbeat when a CHAT waits, stops it when none does (checked again on every beat). */
   private syncHeartbeat(): void {
-    const waiting = this.pending.some((job) => job.kind === 'chat');
+    const waiting = this.pending.some((job) => job.kind === 'chat' || job.waiter !== undefined);
     if (waiting && !this.heartbeat) {
       this.heartbeat = setInterval(() => {
         this.notifyPositions();

@@ -50,7 +50,8 @@ export interface ChatHandlers {
   chat(message: ChatMessage, route: Route): void;
   cancel(message: ChatCancelMessage): Promise<OkResultMap['CHAT_CANCEL']>;
   history(message: ChatHistoryMessage): Promise<OkResultMap['CHAT_HISTORY']>;
-  reset(message: SessionResetMessage): Promise<OkResultMap['SESSION_RESET']>;
+  /** The route lets a reset waiting behind a reply be told its place (CHAT_QUEUED heartbeat). */
+  reset(message: SessionResetMessage, route: Route): Promise<OkResultMap['SESSION_RESET']>;
 }
 
 export interface FileHandlers {
@@ -168,7 +169,7 @@ export class Router {
       case 'CHAT_HISTORY':
         return this.answer('CHAT_HISTORY', m.id, route, () => chat.history(m));
       case 'SESSION_RESET':
-        return this.answer('SESSION_RESET', m.id, route, () => chat.reset(m));
+        return this.answer('SESSION_RESET', m.id, route, () => chat.reset(m, route));
       case 'FILE_LIST':
         return this.answer('FILE_LIST', m.id, route, () => files.list(m));
       case 'FILE_STAT':
