@@ -110,6 +110,12 @@ export class KeypairSlots<T extends TimedKeypair> {
     return count;
   }
 
+  /** The grace period for packets in flight under `previous` is over: erase it. */
+  erasePrevious(): void {
+    this.erase(this.previousKeypair);
+    this.previousKeypair = null;
+  }
+
   /** Erase everything (session closed, peer revoked, compromise procedure). */
   eraseAll(): void {
     this.erase(this.previousKeypair);

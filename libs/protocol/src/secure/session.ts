@@ -6,6 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import {
+  KeypairSlots,
   ReplayWindow,
   aeadOpen,
   aeadSealPacket,
@@ -101,9 +102,17 @@ export class SecureSession {
   private readonly allocateIndex: () => number;
   private readonly releaseIndex: (index: number) => void;
 
-  private current: Keypair | undefined;
-  private previous: Keypair | undefined;
-  private next: Keypair | undefined;
+  /** previous / current / next keypairs (libs/crypto); every keypair leaving them is zeroed and its index released. */
+  private readonly slots: KeypairSlots<Keypair>;
+  private get current(): Keypair | undefined {
+    return this.slots.current ?? undefined;
+  }
+  private get previous(): Keypair | undefined {
+    return this.slots.previous ?? undefined;
+  }
+  private get next(): Keypair | undefined {
+    return this.slots.next ?? undefined;
+  }
   private previousEraseAt: number | undefined;
   private rootKey: Buffer;
   private readonly replay = new ReplayWindow();
@@ -156,11 +165,18 @@ export class SecureSession {
     };
     // The responder may not send until the initiator proves it holds the keys (WireGuard's rule):
     // its first keypair waits in `next` until a data packet arrives under it.
+    this.slots = new KeypairSlots<Keypair>({
+      onErase: (k) => {
+        k.sendKey.fill(0);
+        k.receiveKey.fill(0);
+        this.releaseIndex(k.localIndex);
+      },
+    });
     if (o.role === 'initiator') {
-      this.current = keypair;
+      this.slots.setCurrent(keypair);
       this.connection.ping(); // confirms the keys (and consumes the ticket) at once
     } else {
-      this.next = keypair;
+      this.slots.installNext(keypair);
     }
     this.lastReceivedAt = o.now;
     this.lastSentAt = o.now;
@@ -256,16 +272,12 @@ export class SecureSession {
   }
 
   private keypairFor(index: number): Keypair | undefined {
-    for (const k of [this.current, this.next, this.previous]) if (k && k.localIndex === index) return k;
-    return undefined;
+    return this.slots.findByIndex((k) => k.localIndex === index)?.keypair;
   }
 
   private promoteNext(now: number): void {
     const first = !this.current;
-    this.retirePrevious();
-    this.previous = this.current;
-    this.current = this.next;
-    this.next = undefined;
+    this.slots.promoteNext();
     this.nextDeadline = undefined;
     if (this.previous) this.previousEraseAt = now + PREVIOUS_KEY_GRACE_MS;
     if (first) this.events.push({ kind: 'confirmed' });
@@ -276,11 +288,7 @@ export class SecureSession {
   }
 
   private retirePrevious(): void {
-    if (!this.previous) return;
-    this.previous.sendKey.fill(0);
-    this.previous.receiveKey.fill(0);
-    this.releaseIndex(this.previous.localIndex);
-    this.previous = undefined;
+    this.slots.erasePrevious();
     this.previousEraseAt = undefined;
   }
 
@@ -352,7 +360,7 @@ export class SecureSession {
     const keys = this.deriveNext(dh, false);
     this.epoch = epoch;
     const localIndex = this.allocateIndex();
-    this.next = { localIndex, remoteIndex: peerIndex, sendKey: keys.send, receiveKey: keys.receive, createdAt: this.nowHint, sent: 0 };
+    this.slots.installNext({ localIndex, remoteIndex: peerIndex, sendKey: keys.send, receiveKey: keys.receive, createdAt: this.nowHint, sent: 0 });
     this.nextDeadline = this.nowHint + NEXT_KEY_CONFIRM_MS;
     const frame: Frame = { type: 'REKEY', phase: 'resp', epoch, senderIndex: localIndex, ephemeral: ephemeral.publicKey };
     ephemeral.privateKey.fill(0);
@@ -381,9 +389,7 @@ export class SecureSession {
     const keys = this.deriveNext(dh, true);
     this.epoch = epoch;
     // The answer proves the peer holds the new keys, so we switch to them at once.
-    this.retirePrevious();
-    this.previous = this.current;
-    this.current = { localIndex: pending.localIndex, remoteIndex: peerIndex, sendKey: keys.send, receiveKey: keys.receive, createdAt: this.nowHint, sent: 0 };
+    this.slots.setCurrent({ localIndex: pending.localIndex, remoteIndex: peerIndex, sendKey: keys.send, receiveKey: keys.receive, createdAt: this.nowHint, sent: 0 });
     this.previousEraseAt = this.nowHint + PREVIOUS_KEY_GRACE_MS;
     this.rekeys++;
     this.events.push({ kind: 'rekeyed', localIndex: pending.localIndex });
@@ -517,14 +523,8 @@ export class SecureSession {
 
   /** Erases every key (session over). The endpoint calls this when it forgets the session. */
   destroy(): void {
-    for (const k of [this.previous, this.current, this.next]) {
-      if (!k) continue;
-      k.sendKey.fill(0);
-      k.receiveKey.fill(0);
-      this.releaseIndex(k.localIndex);
-    }
-    if (this.rekeyPending) this.releaseIndex(this.rekeyPending.localIndex);
-    this.previous = this.current = this.next = undefined;
+    this.slots.eraseAll();
+    this.abandonPendingRekey();
     this.rootKey.fill(0);
     if (!this.connection.closed) this.connection.abandon(CloseCode.SHUTDOWN, 'session destroyed');
   }
