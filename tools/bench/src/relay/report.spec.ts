@@ -1,0 +1,57 @@
+import type { MachineInfo } from '../shared/machine';
+import { renderRelaySection } from './report';
+import type { RelayResults } from './results';
+
+const machine: MachineInfo = { cpuModel: 'Test CPU', cores: 2, memoryGiB: 8, node: 'v20.0.0', os: 'Linux test', loadAverage: [1, 1, 1] };
+const constant = (n: number, ms: number) => Array.from({ length: n }, () => ms);
+
+function results(firstMs: number, plainMs: number): RelayResults {
+  const run = {
+    session: { firstMs: constant(100, firstMs), doneMs: [...constant(10, 4), ...constant(80, 5), ...constant(10, 6)], pingMs: constant(100, 0.3), relayCpuMsPerTurn: 1, llmCpuMsPerTurn: 3 },
+    plainMs: constant(100, plainMs),
+  };
+  return {
+    machine,
+    date: '2026-01-01T00:00:00Z',
+    command: 'npm run bench -- relay',
+    durationS: 90,
+    roundTrips: [run, run, run],
+    idle: {
+      sessions: 1000,
+      failed: 0,
+      openMs: 10_000,
+      windowMs: 25_000,
+      rssBefore: 50 * 1024 * 1024,
+      rssAfter: 70 * 1024 * 1024,
+      cpuIdleEmptyMs: 100,
+      cpuIdleSessionsMs: 600,
+      cpuOpenMs: 5000,
+    },
+  };
+}
+
+test('the round-trip ratio is session p50 ÷ plain p50, judged against the 2× goal', () => {
+  const slow = renderRelaySection(results(2, 0.2));
+  expect(slow).toContain('| Chat round trip, CHAT sent → first CHAT_DELTA, p50 | 2.00 ms | plain UDP chain 200 µs | **10.0×** (goal ≤ 2×: not met)');
+  expect(slow).toMatch(/Measured 2026-01-01T00:00:00Z with `npm run bench -- relay` \(90 s\) on Test CPU, 2 cores/);
+  const fast = renderRelaySection(results(0.3, 0.2));
+  expect(fast).toContain('**1.5×** (goal ≤ 2×: met)');
+  // The growth of a turn over the conversation: first tenth 4 ms, last tenth 6 ms.
+  expect(slow).toContain('4.00 ms over the first tenth of the turns and 6.00 ms over the last tenth (1,050 turns in the conversation by then): turns slow down');
+});
+
+test('idle sessions: RSS per session and keepalive CPU against the empty relay', () => {
+  const text = renderRelaySection(results(2, 0.2));
+  expect(text).toContain('| Relay RSS per idle session (1,000 sessions) | 20.5 KiB | relay with no session 50.0 MiB |');
+  // (600 − 100) ms over 25 s for 1,000 sessions = 0.5 ms per session per 25 s interval.
+  expect(text).toContain('500 µs per session per 25 s keepalive interval');
+  expect(text).toContain('| 6.0× |');
+});
+
+test('a run limited to the idle part renders without round-trip rows', () => {
+  const r = { ...results(2, 0.2), roundTrips: [] };
+  const text = renderRelaySection(r);
+  expect(text).not.toContain('Chat round trip, CHAT sent');
+  expect(text).toContain('Relay RSS per idle session');
+  expect(text).not.toContain('NaN');
+});
