@@ -4,9 +4,17 @@
  */
 import { CONTEXT_FILES, DAILY_MEMORY_DIR } from './constants';
 
+/** Building an Intl.DateTimeFormat costs ~100 µs and happens every turn; one per time zone is enough. */
+const dayFormatters = new Map<string, Intl.DateTimeFormat>();
+
 /** Calendar day of `now` in `timeZone` as YYYY-MM-DD. */
 export function localDate(now: Date, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(now);
+  let format = dayFormatters.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    dayFormatters.set(timeZone, format);
+  }
+  const parts = format.formatToParts(now);
   const part = (type: Intl.DateTimeFormatPartTypes): string => parts.find((p) => p.type === type)?.value ?? '';
   return `${part('year')}-${part('month')}-${part('day')}`;
 }

@@ -382,6 +382,7 @@ export class ResponderEndpoint {
         if (now - entry.createdAt > HANDSHAKE_TIMEOUT_MS) this.forget(entry);
         continue;
       }
+      if (!entry.session.needsFlush) continue;
       this.collect(entry, now);
     }
     return this.out.splice(0, this.out.length);
