@@ -137,6 +137,11 @@ interface Entry {
   resumptionPsk: Buffer;
   confirmed: boolean;
   createdAt: number;
+  /**
+   * The session's nextTimeout(), refreshed whenever the session is touched (its timers depend only on
+   * its own state), so finding the endpoint's next wake-up does not ask a thousand idle sessions.
+   */
+  wake?: number;
 }
 
 export class ResponderEndpoint {
@@ -363,6 +368,7 @@ export class ResponderEndpoint {
     for (const d of session.flush(now)) this.out.push(d);
     for (const event of session.drainEvents()) this.events.push({ kind: 'sessionEvent', session, hello: entry.hello, event });
     if (session.isClosed) this.forget(entry);
+    else entry.wake = session.nextTimeout();
   }
 
   private forget(entry: Entry): void {
@@ -395,17 +401,18 @@ export class ResponderEndpoint {
   nextTimeout(): number | undefined {
     let t: number | undefined;
     for (const e of this.entries) {
-      const c = e.confirmed ? e.session?.nextTimeout() : e.createdAt + HANDSHAKE_TIMEOUT_MS + 1;
+      const c = e.confirmed ? e.wake : e.createdAt + HANDSHAKE_TIMEOUT_MS + 1;
       if (c !== undefined && (t === undefined || c < t)) t = c;
     }
     return t;
   }
 
+  /** Runs the due sessions' timers; they are marked for the next flush, which refreshes their wake. */
   onTimeout(now: number): void {
     for (const e of this.entries) {
-      if (!e.confirmed || !e.session) continue;
-      const t = e.session.nextTimeout();
-      if (t !== undefined && t <= now) e.session.onTimeout(now);
+      if (!e.confirmed || !e.session || e.wake === undefined || e.wake > now) continue;
+      e.session.onTimeout(now);
+      e.wake = e.session.nextTimeout();
     }
   }
 }
