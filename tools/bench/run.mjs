@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { bundleEntry, outDir, root } from './bundle.mjs';
 
-/** null = not written yet. A suite has a main (the orchestrator) and a worker (every measured process). */
+/** A suite has a main (the orchestrator) and a worker (every measured process). */
 const suites = {
   transport: { main: 'tools/bench/src/transport/main.ts', worker: 'tools/bench/src/transport/worker.ts' },
   relay: { main: 'tools/bench/src/relay/main.ts', worker: 'tools/bench/src/relay/worker.ts' },
@@ -31,10 +31,6 @@ if (unknown.length) {
 let failed = false;
 for (const name of requested) {
   const suite = suites[name];
-  if (!suite) {
-    console.log(`== ${name}: not implemented yet`);
-    continue;
-  }
   console.log(`== ${name}`);
   const main = await bundleEntry(suite.main, `${name}-main`);
   const worker = await bundleEntry(suite.worker, `${name}-worker`);
