@@ -9,16 +9,19 @@ export interface ContextFileStat {
 }
 
 export interface ContextFs {
-  /** Throws (ENOENT for a missing file) like fs.statSync. */
-  stat(path: string): ContextFileStat;
+  /**
+   * undefined for a missing file (most turns stat a few files that do not exist, e.g. tomorrow's daily
+   * note; a thrown ENOENT would cost an Error with a stack trace each time); throws other errors.
+   */
+  stat(path: string): ContextFileStat | undefined;
   /** Throws like fs.readFileSync. */
   readFile(path: string): string;
 }
 
 export const nodeContextFs: ContextFs = {
   stat: (path) => {
-    const stats = statSync(path);
-    return { mtimeMs: stats.mtimeMs, size: stats.size };
+    const stats = statSync(path, { throwIfNoEntry: false });
+    return stats && { mtimeMs: stats.mtimeMs, size: stats.size };
   },
   readFile: (path) => readFileSync(path, 'utf8'),
 };

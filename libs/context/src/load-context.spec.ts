@@ -209,3 +209,11 @@ test('the starter files in the repo context/ folder load cleanly and well under 
   expect(result.files.every((f) => !f.truncated)).toBe(true);
   expect(result.systemPrompt.length).toBeLessThan(10_000);
 });
+
+describe('nodeContextFs', () => {
+  test('a missing file is undefined, not an exception (most turns stat files that do not exist)', () => {
+    expect(nodeContextFs.stat(join(dir, 'nope.md'))).toBeUndefined();
+    write('SOUL.md', 'soul');
+    expect(nodeContextFs.stat(join(dir, 'SOUL.md'))).toMatchObject({ size: 4 });
+  });
+});

@@ -33,7 +33,8 @@ type FileState =
 
 function statFile(fs: ContextFs, dir: string, name: string): FileState {
   try {
-    return { kind: 'file', stat: fs.stat(join(dir, ...name.split('/'))) };
+    const stat = fs.stat(join(dir, ...name.split('/')));
+    return stat ? { kind: 'file', stat } : { kind: 'missing' };
   } catch (error) {
     return isMissingFileError(error) ? { kind: 'missing' } : { kind: 'error', warning: unreadableWarning(name, error) };
   }

@@ -74,18 +74,21 @@ export function createOfflineProvider(): Provider {
     model: OFFLINE_MODEL,
     async *stream(request: StreamRequest): AsyncGenerator<StreamEvent> {
       const reply = offlineReply(request);
-      for (const text of splitIntoPieces(reply)) {
-        // Yield to the event loop between pieces, like a network stream, so a cancel can land mid-answer.
-        await nextTurn();
+      const pieces = splitIntoPieces(reply);
+      for (let i = 0; i < pieces.length; i++) {
+        // The answer is ready at once, so the first piece goes out at once; between pieces the event
+        // loop gets a turn, like a network stream, so a cancel can land mid-answer.
+        if (i > 0) await nextTurn();
         if (request.signal.aborted) throw cancelledError();
-        yield { kind: 'delta', text };
+        yield { kind: 'delta', text: pieces[i] };
       }
-      const inputText = request.system + request.messages.map((m) => m.content).join('');
+      let inputChars = request.system.length;
+      for (const message of request.messages) inputChars += message.content.length;
       yield {
         kind: 'done',
         provider: OFFLINE_PROVIDER_NAME,
         model: OFFLINE_MODEL,
-        usage: { inputTokens: estimateTokens(inputText), outputTokens: estimateTokens(reply) },
+        usage: { inputTokens: Math.ceil(inputChars / CHARS_PER_TOKEN), outputTokens: estimateTokens(reply) },
       };
     },
   };
