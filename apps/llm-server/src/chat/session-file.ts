@@ -89,6 +89,24 @@ export function parseSessionFile(text: string): SessionData {
   return { version: SESSION_FILE_VERSION, startedAt: data.startedAt, nextIndex: data.nextIndex, summary, turns };
 }
 
+/**
+ * Each stored turn's JSON, made once: the whole file is rewritten after every turn (spec: temp, fsync,
+ * rename), and re-encoding a long conversation each time was most of a turn's CPU. Stored turns are
+ * never modified after they are appended or read, so their text cannot go stale.
+ */
+const turnJson = new WeakMap<StoredTurn, string>();
+
+function turnText(turn: StoredTurn): string {
+  let text = turnJson.get(turn);
+  if (text === undefined) {
+    text = JSON.stringify(turn);
+    turnJson.set(turn, text);
+  }
+  return text;
+}
+
+/** Exactly `JSON.stringify(data)` plus a newline, with the turns' JSON reused from earlier writes. */
 export function serializeSession(data: SessionData): string {
-  return `${JSON.stringify(data)}\n`;
+  const head = JSON.stringify({ version: data.version, startedAt: data.startedAt, nextIndex: data.nextIndex, summary: data.summary });
+  return `${head.slice(0, -1)},"turns":[${data.turns.map(turnText).join(',')}]}\n`;
 }
