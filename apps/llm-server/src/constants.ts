@@ -92,3 +92,12 @@ export const SHUTDOWN_GRACE_MS = 5_000;
 /** Exit codes: 2 = bad configuration (as documented in --help), 1 = failure while running. */
 export const EXIT_CONFIG = 2;
 export const EXIT_FAILURE = 1;
+
+/**
+ * Reply pieces that arrive within this long of the previous CHAT_DELTA are sent together as one. A
+ * model (or the offline provider) can produce dozens of pieces in a millisecond; one datagram per
+ * piece on both hops cost the relay and the client more CPU than the text itself, and the reply's
+ * first piece queued behind the rest. The first piece, and any piece after a pause this long, goes
+ * out at once; the delay a batched piece can get is below one frame of a 60 Hz display.
+ */
+export const DELTA_BATCH_MS = 16;

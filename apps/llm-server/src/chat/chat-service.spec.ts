@@ -361,3 +361,43 @@ test('a CHAT resent while its turn is being written gets its CHAT_DONE once, on 
   ]);
   expect(outbox.pushed).toEqual([{ message: expect.objectContaining({ type: 'CHAT_DONE', re: 'q', question: 'hello' }), streamClass: 1, except: '1:2' }]);
 });
+
+test('a burst of pieces goes out as the first piece at once, then one batched delta, all before CHAT_DONE', async () => {
+  const pieces = Array.from({ length: 40 }, (_, i) => `word${i} `);
+  const bursty: Provider = {
+    name: 'bursty',
+    model: 'bursty-1',
+    async *stream(): AsyncGenerator<StreamEvent> {
+      for (const text of pieces) yield { kind: 'delta', text };
+      yield { kind: 'done', provider: 'bursty', model: 'bursty-1' };
+    },
+  };
+  await setUp(bursty);
+  chat.chat({ type: 'CHAT', id: 'burst', text: 'go' }, route(1));
+  await outbox.until(() => doneOf('burst') !== undefined);
+  const deltas = outbox.answers('burst').filter((m) => m.type === 'CHAT_DELTA') as { text: string }[];
+  expect(deltas[0].text).toBe(pieces[0]);
+  expect(deltas.length).toBeLessThan(pieces.length / 4);
+  expect(deltas.map((d) => d.text).join('')).toBe(pieces.join(''));
+  expect(types('burst').at(-1)).toBe('CHAT_DONE');
+});
+
+test('a provider failing mid-reply: the pieces already produced go out before the ERROR', async () => {
+  const failing: Provider = {
+    name: 'failing',
+    model: 'failing-1',
+    async *stream(): AsyncGenerator<StreamEvent> {
+      yield { kind: 'delta', text: 'one' };
+      yield { kind: 'delta', text: ' two' };
+      throw new ProtocolError('PROVIDER_ERROR', 'the model went away');
+    },
+  };
+  await setUp(failing);
+  chat.chat({ type: 'CHAT', id: 'f', text: 'go' }, route(1));
+  await outbox.until(() => types('f').includes('ERROR'));
+  expect(types('f')).toEqual(['CHAT_DELTA', 'CHAT_DELTA', 'ERROR']);
+  expect(outbox.answers('f').slice(0, 2)).toEqual([
+    { type: 'CHAT_DELTA', re: 'f', text: 'one' },
+    { type: 'CHAT_DELTA', re: 'f', text: ' two' },
+  ]);
+});

@@ -29,14 +29,15 @@ import {
   type EmptyResult,
   type SessionResetResult,
 } from '@clawchat/protocol';
-import { ENDED_CHATS_REMEMBERED, QUEUE_HEARTBEAT_INTERVAL_MS } from '../constants';
+import { DELTA_BATCH_MS, ENDED_CHATS_REMEMBERED, QUEUE_HEARTBEAT_INTERVAL_MS } from '../constants';
 import type { TurnContext } from '../context-source';
 import { errorAnswer } from '../link/error-answer';
 import type { Outbox, Route } from '../link/outbox';
 import { describeError, type Logger } from '../log';
 import { turnChars, turnsToCompact } from './compaction-plan';
 import type { ConversationStore } from './conversation-store';
-import { buildPrompt, historyMessages, userContent } from './prompt';
+import { DeltaBatcher, realTimer } from './delta-batcher';
+import { buildPrompt, historyMessages, PromptHistory, userContent } from './prompt';
 import type { StoredTurn } from './session-file';
 
 export interface ChatServiceDeps {
@@ -52,6 +53,8 @@ export interface ChatServiceDeps {
   /** Reads CHAT attachments (sandbox paths) into text; absent = attachments are refused. */
   attachments?: (paths: readonly string[]) => Promise<string | undefined>;
   now?: () => number;
+  /** Pieces within this long of the previous CHAT_DELTA are batched into one (DELTA_BATCH_MS). */
+  deltaBatchMs?: number;
 }
 
 interface ChatJob {
@@ -95,6 +98,7 @@ export class ChatService {
   private heartbeat: ReturnType<typeof setInterval> | undefined;
   private readonly shutdown = new AbortController();
   private readonly now: () => number;
+  private readonly promptHistory = new PromptHistory();
 
   constructor(private readonly d: ChatServiceDeps) {
     this.now = d.now ?? Date.now;
@@ -280,9 +284,15 @@ export class ChatService {
         return;
       }
       const context = this.d.context();
-      const prompt = buildPrompt(context.systemPrompt, this.d.store.summary, this.d.store.turns, userContent(job.question, attached));
+      const prompt = buildPrompt(context.systemPrompt, this.d.store.summary, this.promptHistory.messagesFor(this.d.store.turns), userContent(job.question, attached));
       let done: DoneEvent | undefined;
       let cancelled = false;
+      // Reads active.route when it sends: a resent CHAT may have moved the turn to a new route.
+      const deltas = new DeltaBatcher((text) => this.d.outbox.send(active.route, { type: 'CHAT_DELTA', re: job.id, text }), {
+        windowMs: this.d.deltaBatchMs ?? DELTA_BATCH_MS,
+        now: this.now,
+        schedule: realTimer,
+      });
       try {
         if (active.controller.signal.aborted) throw new ProtocolError('CANCELLED', 'request cancelled');
         const stream = this.d.provider.stream({ ...prompt, signal: active.controller.signal, contextFiles: context.files });
@@ -294,10 +304,12 @@ export class ChatService {
             const text = event.text.slice(0, Math.max(0, room));
             if (!text) continue;
             active.reply += text;
-            this.d.outbox.send(active.route, { type: 'CHAT_DELTA', re: job.id, text });
+            deltas.push(text);
           }
         }
+        deltas.flush(); // every piece goes out before CHAT_DONE
       } catch (error) {
+        deltas.flush(); // the pieces sent so far, then the ending (CHAT_DONE cancelled, or ERROR)
         const code = error instanceof ProtocolError ? error.code : 'INTERNAL';
         if (active.controller.signal.aborted || code === 'CANCELLED') {
           if (this.closing) {
