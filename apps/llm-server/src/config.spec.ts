@@ -42,3 +42,10 @@ test('a bad upload limit names CLAWCHAT_MAX_UPLOAD_BYTES', () => {
   expect(() => run([], { CLAWCHAT_MAX_UPLOAD_BYTES: 'big' })).toThrow(/CLAWCHAT_MAX_UPLOAD_BYTES/);
   expect(run([], { CLAWCHAT_MAX_UPLOAD_BYTES: '1_000' }).maxUploadBytes).toBe(1000);
 });
+
+test('context caps come from CLAWCHAT_CONTEXT_FILE_CHARS / _TOTAL_CHARS; a bad one names the variable', () => {
+  expect(run([], {})).toMatchObject({ contextFileChars: undefined, contextTotalChars: undefined });
+  expect(run([], { CLAWCHAT_CONTEXT_FILE_CHARS: '5_000', CLAWCHAT_CONTEXT_TOTAL_CHARS: '12000' })).toMatchObject({ contextFileChars: 5000, contextTotalChars: 12000 });
+  expect(() => run([], { CLAWCHAT_CONTEXT_TOTAL_CHARS: '-1' })).toThrow(/^CLAWCHAT_CONTEXT_TOTAL_CHARS must be a positive whole number of characters/);
+  expect(() => run([], { CLAWCHAT_CONTEXT_FILE_CHARS: 'lots' })).toThrow(/CLAWCHAT_CONTEXT_FILE_CHARS/);
+});

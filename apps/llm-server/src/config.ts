@@ -17,6 +17,9 @@ export interface ServerConfig {
   contextDir: string;
   filesDir: string;
   stateDir: string;
+  /** Context caps in characters (CLAWCHAT_CONTEXT_FILE_CHARS / _TOTAL_CHARS); undefined = libs/context's defaults. */
+  contextFileChars?: number;
+  contextTotalChars?: number;
   /** Upload size limit in bytes; undefined = the sandbox's default (10 GiB). */
   maxUploadBytes?: number;
   /** The local key from CLAWCHAT_LOCAL_KEY (base64), when set: then no key file is read or created. */
@@ -43,7 +46,8 @@ Options:
 
 Provider settings come from the environment or .env (see .env.example): CLAWCHAT_LLM_PROVIDER,
 DEEPSEEK_API_KEY, OPENAI_API_KEY, ANTHROPIC_API_KEY, CLAWCHAT_LLM_MODEL, CLAWCHAT_LLM_BASE_URL, ...
-With no key the built-in offline provider answers.
+With no key the built-in offline provider answers. Context caps: CLAWCHAT_CONTEXT_FILE_CHARS
+(default 20000 per file) and CLAWCHAT_CONTEXT_TOTAL_CHARS (default 60000 in all).
 
 Exit codes: 0 stopped normally, 1 failed while running, 2 bad configuration.`;
 
@@ -92,6 +96,12 @@ export function parsePort(value: string, source: string): number {
   return port;
 }
 
+function parseCharCount(value: string, variable: string): number {
+  const n = Number(value.replace(/_/g, ''));
+  if (!Number.isSafeInteger(n) || n <= 0) throw new ConfigError(`${variable} must be a positive whole number of characters, e.g. 20000`);
+  return n;
+}
+
 function parseByteCount(value: string, variable: string): number {
   const n = Number(value.replace(/_/g, ''));
   if (!Number.isSafeInteger(n) || n <= 0) throw new ConfigError(`${variable} must be a positive whole number of bytes, e.g. 10737418240`);
@@ -119,6 +129,8 @@ export function loadConfig(input: { argv: readonly string[]; env: Env; cwd: stri
     portFlag !== undefined ? parsePort(portFlag, '--port') : portEnv !== undefined ? parsePort(portEnv, 'CLAWCHAT_LLM_PORT') : DEFAULT_PORT;
   const uploadLimit = read(env, 'CLAWCHAT_MAX_UPLOAD_BYTES');
   const localKeyBase64 = read(env, 'CLAWCHAT_LOCAL_KEY');
+  const fileChars = read(env, 'CLAWCHAT_CONTEXT_FILE_CHARS');
+  const totalChars = read(env, 'CLAWCHAT_CONTEXT_TOTAL_CHARS');
   return {
     kind: 'run',
     config: {
@@ -128,6 +140,8 @@ export function loadConfig(input: { argv: readonly string[]; env: Env; cwd: stri
       contextDir: resolve(input.cwd, contextDirShown),
       filesDir: resolve(input.cwd, filesDir),
       stateDir: resolve(input.cwd, stateDir),
+      contextFileChars: fileChars === undefined ? undefined : parseCharCount(fileChars, 'CLAWCHAT_CONTEXT_FILE_CHARS'),
+      contextTotalChars: totalChars === undefined ? undefined : parseCharCount(totalChars, 'CLAWCHAT_CONTEXT_TOTAL_CHARS'),
       maxUploadBytes: uploadLimit === undefined ? undefined : parseByteCount(uploadLimit, 'CLAWCHAT_MAX_UPLOAD_BYTES'),
       localKeyBase64,
       debug: read(env, 'CLAWCHAT_DEBUG') === '1',

@@ -19,8 +19,9 @@ export class ContextSource {
   constructor(
     dir: string,
     private readonly log: Logger,
+    caps: { perFileCap?: number; totalCap?: number } = {},
   ) {
-    this.cache = new ContextCache(dir);
+    this.cache = new ContextCache(dir, caps);
   }
 
   get(now: Date = new Date()): TurnContext {

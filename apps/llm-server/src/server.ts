@@ -44,7 +44,7 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
 
   const contextExists = await stat(config.contextDir).then((s) => s.isDirectory(), () => false);
   if (!contextExists) log.warn('context', `context folder ${config.contextDir} does not exist; the assistant runs without context files and cron jobs`);
-  const context = new ContextSource(config.contextDir, log);
+  const context = new ContextSource(config.contextDir, log, { perFileCap: config.contextFileChars, totalCap: config.contextTotalChars });
   const store = await ConversationStore.open({ stateDir: config.stateDir, log });
   const sandbox = await Sandbox.open(config.filesDir, { maxUploadBytes: config.maxUploadBytes });
 
