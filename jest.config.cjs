@@ -10,6 +10,7 @@ module.exports = {
     '<rootDir>/libs/file-protocol/jest.config.cjs',
     '<rootDir>/libs/llm/jest.config.cjs',
     '<rootDir>/tools/lossy-proxy/jest.config.cjs',
+    '<rootDir>/tools/testing/jest.config.cjs',
     '<rootDir>/tools/bench/jest.config.cjs',
     '<rootDir>/apps/relay/jest.config.cjs',
     '<rootDir>/apps/llm-server/jest.config.cjs',

@@ -4,7 +4,6 @@
  * local key, client sessions multiplexed as streams N*4+class).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:http';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -22,6 +21,7 @@ import {
   type SecureSession,
 } from '@clawchat/protocol';
 import { monotonicNow, UdpDriver } from '@clawchat/protocol/node';
+import { offlineEnv, startFakeChatServer } from '@clawchat/testing';
 
 export const ROOT = resolve(__dirname, '../../..');
 export const BUNDLE = join(ROOT, 'dist/apps/llm-server/main.cjs');
@@ -57,14 +57,7 @@ export interface ServerProcess {
 }
 
 /** Environment without the developer's provider keys, so every test runs offline. */
-export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) {
-    if (/API_KEY|BASE_URL|^CLAWCHAT_/.test(k)) continue;
-    env[k] = v;
-  }
-  return { ...env, ...extra };
-}
+export const cleanEnv = offlineEnv;
 
 export function startServer(dirs: Dirs, opts: { env?: Record<string, string>; args?: string[] } = {}): Promise<ServerProcess> {
   const args = [BUNDLE, '--port', '0', '--context-dir', dirs.context, '--files-dir', dirs.files, '--state-dir', dirs.state, ...(opts.args ?? [])];
@@ -240,25 +233,13 @@ export interface FakeOpenAi {
 
 export async function startFakeOpenAi(reply: (n: number) => string[]): Promise<FakeOpenAi> {
   const requests: FakeOpenAi['requests'] = [];
-  const server = createServer((req, res) => {
-    let body = '';
-    req.setEncoding('utf8');
-    req.on('data', (c: string) => (body += c));
-    req.on('end', () => {
+  const server = await startFakeChatServer(
+    (_question, stream, body) => {
       requests.push(JSON.parse(body));
-      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
-      const chunk = (delta: object, finish: string | null) =>
-        `data: ${JSON.stringify({ id: 'c1', object: 'chat.completion.chunk', created: 0, model: 'fake-model', choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
-      for (const text of reply(requests.length)) res.write(chunk({ role: 'assistant', content: text }, null));
-      res.write(chunk({}, 'stop'));
-      res.end('data: [DONE]\n\n');
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as { port: number };
-  return {
-    url: `http://127.0.0.1:${port}/v1`,
-    requests,
-    close: () => new Promise<void>((r) => server.close(() => r())),
-  };
+      for (const text of reply(requests.length)) stream.write({ role: 'assistant', content: text });
+      stream.finish();
+    },
+    { model: 'fake-model' },
+  );
+  return { url: server.baseUrl, requests, close: () => server.close() };
 }

@@ -2,9 +2,9 @@
  * A local OpenAI-compatible chat server for the TUI tests. The offline provider answers at once, so
  * a reply that streams visibly (and can be cancelled half-way) needs a provider of our own: a message
  * containing SLOW_TRIGGER is answered word by word every WORD_INTERVAL_MS; anything else (a short
- * chat turn, a cron run) gets QUICK_REPLY immediately.
+ * chat turn, a cron run) gets QUICK_REPLY immediately. The server itself is @clawchat/testing's.
  */
-import http from 'node:http';
+import { startFakeChatServer } from '@clawchat/testing';
 
 export const SLOW_TRIGGER = 'story';
 /** The slow reply, one word at a time; long enough (several seconds) to be cancelled half-way. */
@@ -21,67 +21,37 @@ export interface FakeProvider {
   close(): Promise<void>;
 }
 
-function lastUserText(body: string): string {
-  try {
-    const parsed = JSON.parse(body) as { messages?: { role: string; content: unknown }[] };
-    const users = (parsed.messages ?? []).filter((m) => m.role === 'user');
-    const content = users[users.length - 1]?.content;
-    if (typeof content === 'string') return content;
-    if (Array.isArray(content)) return content.map((p: { text?: string }) => p.text ?? '').join('');
-  } catch {
-    // not JSON: answered quickly like any other question
-  }
-  return '';
-}
-
-const chunk = (delta: Record<string, unknown>, finish: string | null = null) =>
-  `data: ${JSON.stringify({ id: 'c', object: 'chat.completion.chunk', created: 0, model: 'fake', choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
-
 export async function startFakeProvider(): Promise<FakeProvider> {
-  const state = { aborted: 0, questions: [] as string[] };
-  const server = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (d) => (body += d));
-    req.on('end', () => {
-      const question = lastUserText(body);
-      state.questions.push(question);
-      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
-      const finish = () => {
-        res.write(chunk({}, 'stop'));
-        res.end('data: [DONE]\n\n');
-      };
+  let aborted = 0;
+  const server = await startFakeChatServer(
+    (question, reply) => {
       if (!question.includes(SLOW_TRIGGER)) {
-        res.write(chunk({ role: 'assistant', content: QUICK_REPLY }));
-        return finish();
+        reply.write({ role: 'assistant', content: QUICK_REPLY });
+        return reply.finish();
       }
       let next = 0;
       const timer = setInterval(() => {
         if (next >= SLOW_WORDS.length) {
           clearInterval(timer);
-          return finish();
+          return reply.finish();
         }
-        res.write(chunk({ content: `${next === 0 ? '' : ' '}${SLOW_WORDS[next++]}` }));
+        reply.write({ content: `${next === 0 ? '' : ' '}${SLOW_WORDS[next++]}` });
       }, WORD_INTERVAL_MS);
-      res.on('close', () => {
-        if (next < SLOW_WORDS.length) state.aborted++;
+      reply.onClose(() => {
+        if (next < SLOW_WORDS.length) aborted++;
         clearInterval(timer);
       });
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const port = (server.address() as { port: number }).port;
+    },
+    { model: 'fake' },
+  );
   return {
-    baseUrl: `http://127.0.0.1:${port}/v1`,
+    baseUrl: server.baseUrl,
     get aborted() {
-      return state.aborted;
+      return aborted;
     },
     get questions() {
-      return state.questions;
+      return server.questions;
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: () => server.close(),
   };
 }

@@ -3,8 +3,9 @@
  * relay namespace, talking over that namespace's 127.0.0.1; the real client CLI in the client
  * namespace, reaching the relay only through the NAT; the relay's admin command for its counters.
  */
-import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { LLM_READY_LINE, RELAY_READY_LINE, STARTER_CONTEXT_FILES, currentSecFile, makeAppDirs, readBootstrapKey, serverEnv, type AppDirs } from '@clawchat/testing';
 import { BUNDLES, ROOT, tempDir } from '../../support/processes';
 import { NsServer, nsRun, type RunResult } from './ns-process';
 import { ADDR, Topology } from './topology';
@@ -19,7 +20,7 @@ export interface RelayStatus {
 export class NetSystem {
   readonly net: Topology;
   readonly root: string;
-  readonly dirs: { state: string; security: string; files: string; context: string; client: string; downloads: string };
+  readonly dirs: AppDirs & { downloads: string };
   llm: NsServer | undefined;
   relay: NsServer | undefined;
   relayPort = 0;
@@ -30,16 +31,8 @@ export class NetSystem {
     const t = tempDir(`clawchat-net-${process.pid}-`);
     this.root = t.dir;
     this.removeDir = t.cleanup;
-    this.dirs = {
-      state: path.join(t.dir, 'data'),
-      security: path.join(t.dir, 'security'),
-      files: path.join(t.dir, 'files'),
-      context: path.join(t.dir, 'context'),
-      client: path.join(t.dir, 'client-state'),
-      downloads: path.join(t.dir, 'downloads'),
-    };
-    for (const d of Object.values(this.dirs)) mkdirSync(d, { recursive: true });
-    for (const f of ['AGENTS.md', 'SOUL.md', 'USER.md', 'MEMORY.md', 'CRON.md']) copyFileSync(path.join(ROOT, 'context', f), path.join(this.dirs.context, f));
+    this.dirs = { ...makeAppDirs(t.dir, { fromDir: path.join(ROOT, 'context'), files: STARTER_CONTEXT_FILES }), downloads: path.join(t.dir, 'downloads') };
+    mkdirSync(this.dirs.downloads, { recursive: true });
     try {
       this.net = Topology.create();
     } catch (err) {
@@ -53,9 +46,9 @@ export class NetSystem {
     const s = new NetSystem();
     try {
       s.llm = new NsServer('llm', s.net.ns.relay, [BUNDLES.llm, '--port', '0'], { cwd: s.root, env: s.serverEnv });
-      const llmPort = Number((await s.llm.waitFor(/listening on \S*?:(\d+)/))[1]);
+      const llmPort = Number((await s.llm.waitFor(LLM_READY_LINE))[1]);
       s.relay = new NsServer('relay', s.net.ns.relay, [BUNDLES.relay, '--ip', ADDR.relay, '--llm-port', String(llmPort)], { cwd: s.root, env: s.serverEnv });
-      s.relayPort = Number((await s.relay.waitFor(/\[relay\] ready port=(\d+)/))[1]);
+      s.relayPort = Number((await s.relay.waitFor(RELAY_READY_LINE))[1]);
     } catch (err) {
       await s.stop();
       throw err;
@@ -64,17 +57,11 @@ export class NetSystem {
   }
 
   private get serverEnv(): Record<string, string> {
-    return {
-      CLAWCHAT_STATE_DIR: this.dirs.state,
-      CLAWCHAT_SECURITY_DIR: this.dirs.security,
-      CLAWCHAT_FILES_DIR: this.dirs.files,
-      CLAWCHAT_CONTEXT_DIR: this.dirs.context,
-      CLAWCHAT_LLM_PROVIDER: 'offline',
-    };
+    return serverEnv(this.dirs);
   }
 
   get secFile(): string {
-    return path.join(this.dirs.security, 'clawchat-current.sec');
+    return currentSecFile(this.dirs);
   }
 
   /**
@@ -96,7 +83,7 @@ export class NetSystem {
       cwd: this.dirs.downloads,
       timeoutMs: opts.timeoutMs ?? 60_000,
       env: {
-        CLAWCHAT_BOOTSTRAP_KEY: readFileSync(path.join(this.dirs.security, 'bootstrap.key'), 'utf8').trim(),
+        CLAWCHAT_BOOTSTRAP_KEY: readBootstrapKey(this.dirs),
         CLAWCHAT_SECURITY_DIR: this.dirs.security,
         XDG_STATE_HOME: path.join(this.dirs.client, device),
       },

@@ -2,12 +2,12 @@
  * The llm-server measurements: the real server bundle in a temp folder with the offline provider,
  * driven over its local link by a worker process; context loading in a worker of its own.
  */
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { LLM_READY_LINE, makeAppDirs, offlineEnv, tempDir } from '@clawchat/testing';
 import { WorkerProcess } from '../shared/worker-process';
 import { cpuMs } from '../relay/proc-stat';
-import { AppProcess, BUNDLES, ROOT, cleanEnv } from '../relay/system';
+import { AppProcess, BENCH_STARTER_FILES, BUNDLES, ROOT } from '../relay/system';
 import { CONTEXT_FILE_CHARS, CONTEXT_LOADS, CONTEXT_WARMUP, TURNS, WARMUP_TURNS } from './constants';
 import type { ContextTimes, LinkTurns, LlmWorkerMessage } from './messages';
 
@@ -23,21 +23,16 @@ export interface TurnsRun {
 }
 
 async function startServer(): Promise<{ server: AppProcess; port: number; key: string; stateDir: string; cleanup: () => void }> {
-  const root = mkdtempSync(path.join(os.tmpdir(), 'clawchat-bench-llm-'));
-  const dirs = { context: path.join(root, 'context'), files: path.join(root, 'files'), state: path.join(root, 'state') };
-  for (const d of Object.values(dirs)) mkdirSync(d, { recursive: true });
+  const { dir: root, cleanup } = tempDir('clawchat-bench-llm-');
   // The starter context, as a fresh install has it (the offline reply lists the files it loaded).
-  for (const f of ['AGENTS.md', 'SOUL.md', 'USER.md', 'MEMORY.md']) {
-    const from = path.join(ROOT, 'context', f);
-    if (existsSync(from)) copyFileSync(from, path.join(dirs.context, f));
-  }
+  const dirs = makeAppDirs(root, { fromDir: path.join(ROOT, 'context'), files: BENCH_STARTER_FILES });
   const server = new AppProcess('llm-server', [BUNDLES.llm, '--port', '0', '--context-dir', dirs.context, '--files-dir', dirs.files, '--state-dir', dirs.state], {
     cwd: root,
-    env: cleanEnv({ CLAWCHAT_LLM_PROVIDER: 'offline' }),
+    env: offlineEnv({ CLAWCHAT_LLM_PROVIDER: 'offline' }),
   });
-  const port = Number((await server.waitFor(/listening on \S*?:(\d+)/))[1]);
+  const port = Number((await server.waitFor(LLM_READY_LINE))[1]);
   const key = readFileSync(path.join(dirs.state, 'local.key'), 'utf8').trim();
-  return { server, port, key, stateDir: dirs.state, cleanup: () => rmSync(root, { recursive: true, force: true }) };
+  return { server, port, key, stateDir: dirs.state, cleanup };
 }
 
 export async function measureTurns(workerScript: string): Promise<TurnsRun> {

@@ -27,3 +27,5 @@ export const IDLE_WINDOW_MS = KEEPALIVE_INTERVAL_MS;
 export const SETTLE_MS = 3_000;
 /** The round-trip goal from the brief: a chat round trip within twice the plain forwarding chain. */
 export const ROUND_TRIP_GOAL_RATIO = 2;
+/** Output kept per app process: the start holds the ready line and any start-up error; the rest is connect logs. */
+export const APP_OUTPUT_CHARS = 256 * 1024;

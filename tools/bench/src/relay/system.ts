@@ -3,19 +3,29 @@
  * e2e/src/support/system.ts starts them: environment variables for the folders, the offline provider
  * unless told otherwise, and the ready line on stderr parsed for the port.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
+import {
+  LLM_READY_LINE,
+  RELAY_READY_LINE,
+  STARTER_CONTEXT_FILES,
+  WatchedProcess,
+  appBundles,
+  currentSecFile,
+  makeAppDirs,
+  offlineEnv,
+  readBootstrapKey,
+  serverEnv,
+  spawnNode,
+  tempDir,
+  type AppDirs,
+} from '@clawchat/testing';
+import { APP_OUTPUT_CHARS } from './constants';
 
 /** The repository root: the orchestrator runs with it as its working directory (tools/bench/run.mjs). */
 export const ROOT = process.cwd();
 
-export const BUNDLES = {
-  llm: path.join(ROOT, 'dist/apps/llm-server/main.cjs'),
-  relay: path.join(ROOT, 'dist/apps/relay/main.cjs'),
-  client: path.join(ROOT, 'dist/apps/client/main.mjs'),
-} as const;
+export const BUNDLES = appBundles(ROOT);
 
 export type AppName = 'llm-server' | 'relay' | 'client';
 
@@ -25,13 +35,6 @@ export function buildBundles(apps: readonly AppName[]): void {
     const r = spawnSync(process.execPath, [path.join(ROOT, 'tools/build/bundle.mjs'), app], { cwd: ROOT, encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`building ${app} failed: ${r.stderr.trim() || r.stdout.trim()}`);
   }
-}
-
-/** This process's environment without provider keys or CLAWCHAT_* settings, so every run is offline and alike. */
-export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!/API_KEY|BASE_URL|^CLAWCHAT_|^CI$/.test(k)) env[k] = v;
-  return { ...env, ...extra };
 }
 
 /**
@@ -44,73 +47,13 @@ export function appProfileArgs(name: string): string[] {
   return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${name}-${Date.now()}.cpuprofile`] : [];
 }
 
-/** A child process whose stderr and stdout are kept, to wait for a line and to report why it died. */
-export class AppProcess {
-  output = '';
-  readonly child: ChildProcess;
-  private readonly exited: Promise<void>;
-  private waiters: (() => void)[] = [];
-
-  constructor(
-    readonly name: string,
-    args: string[],
-    o: { env: NodeJS.ProcessEnv; cwd: string },
-  ) {
-    this.child = spawn(process.execPath, [...appProfileArgs(name), ...args], { cwd: o.cwd, env: o.env, stdio: ['ignore', 'pipe', 'pipe'] });
-    const collect = (d: Buffer) => {
-      // Only the start matters (ready lines, errors); a relay logging 1,000 connects must not grow us.
-      if (this.output.length < 256 * 1024) this.output += d.toString();
-      for (const w of this.waiters) w();
-    };
-    this.child.stdout?.on('data', collect);
-    this.child.stderr?.on('data', collect);
-    this.exited = new Promise((resolve) =>
-      this.child.once('exit', () => {
-        for (const w of this.waiters) w();
-        resolve();
-      }),
-    );
-  }
-
-  get pid(): number {
-    return this.child.pid as number;
-  }
-
-  get running(): boolean {
-    return this.child.exitCode === null && this.child.signalCode === null;
-  }
-
-  waitFor(re: RegExp, timeoutMs = 20_000): Promise<RegExpMatchArray> {
-    return new Promise((resolve, reject) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.waiters = this.waiters.filter((w) => w !== check);
-      };
-      const check = () => {
-        const m = this.output.match(re);
-        if (m) {
-          done();
-          resolve(m);
-        } else if (!this.running) {
-          done();
-          reject(new Error(`${this.name} exited before printing ${re}: ${this.output.slice(-1500)}`));
-        }
-      };
-      const timer = setTimeout(() => {
-        done();
-        reject(new Error(`${this.name} did not print ${re} within ${timeoutMs} ms: ${this.output.slice(-1500)}`));
-      }, timeoutMs);
-      this.waiters.push(check);
-      check();
-    });
-  }
-
-  async stop(): Promise<void> {
-    if (!this.running) return;
-    this.child.kill('SIGTERM');
-    const timer = setTimeout(() => this.child.kill('SIGKILL'), 5_000);
-    await this.exited;
-    clearTimeout(timer);
+/**
+ * An app started for a benchmark: no stdin, the offline environment it is given, and only the start of
+ * its output kept (ready lines, errors): a relay logging 1,000 connects must not grow us.
+ */
+export class AppProcess extends WatchedProcess {
+  constructor(name: string, args: string[], o: { env: NodeJS.ProcessEnv; cwd: string }) {
+    super(name, spawnNode([...appProfileArgs(name), ...args], { cwd: o.cwd, env: o.env, stdin: 'ignore' }), { maxOutputChars: APP_OUTPUT_CHARS });
   }
 }
 
@@ -121,62 +64,49 @@ export interface SystemOptions {
   starterContext?: boolean;
 }
 
+/** The starter context without CRON.md: a scheduled job must not run in the middle of a measurement. */
+export const BENCH_STARTER_FILES = STARTER_CONTEXT_FILES.filter((f) => f !== 'CRON.md');
+
 /** LLM server + relay in a temp folder. */
 export class BenchSystem {
   readonly root: string;
-  readonly dirs: { state: string; security: string; files: string; context: string; client: string };
+  readonly dirs: AppDirs;
   llm!: AppProcess;
   relay!: AppProcess;
   relayPort = 0;
   llmPort = 0;
+  private readonly removeRoot: () => void;
 
   constructor(private readonly o: SystemOptions = {}) {
-    this.root = mkdtempSync(path.join(os.tmpdir(), 'clawchat-bench-'));
-    this.dirs = {
-      state: path.join(this.root, 'data'),
-      security: path.join(this.root, 'security'),
-      files: path.join(this.root, 'files'),
-      context: path.join(this.root, 'context'),
-      client: path.join(this.root, 'client-state'),
-    };
-    for (const d of Object.values(this.dirs)) mkdirSync(d, { recursive: true });
-    if (o.starterContext !== false) {
-      for (const f of ['AGENTS.md', 'SOUL.md', 'USER.md', 'MEMORY.md']) {
-        const from = path.join(ROOT, 'context', f);
-        if (existsSync(from)) copyFileSync(from, path.join(this.dirs.context, f));
-      }
-    }
+    const t = tempDir('clawchat-bench-');
+    this.root = t.dir;
+    this.removeRoot = t.cleanup;
+    this.dirs = makeAppDirs(this.root, { fromDir: path.join(ROOT, 'context'), files: o.starterContext === false ? [] : BENCH_STARTER_FILES });
   }
 
   get env(): NodeJS.ProcessEnv {
-    return cleanEnv({
-      CLAWCHAT_STATE_DIR: this.dirs.state,
-      CLAWCHAT_SECURITY_DIR: this.dirs.security,
-      CLAWCHAT_FILES_DIR: this.dirs.files,
-      CLAWCHAT_CONTEXT_DIR: this.dirs.context,
-      CLAWCHAT_LLM_PROVIDER: 'offline',
-    });
+    return offlineEnv(serverEnv(this.dirs));
   }
 
   get secFile(): string {
-    return path.join(this.dirs.security, 'clawchat-current.sec');
+    return currentSecFile(this.dirs);
   }
 
   get bootstrapKey(): string {
-    return readFileSync(path.join(this.dirs.security, 'bootstrap.key'), 'utf8').trim();
+    return readBootstrapKey(this.dirs);
   }
 
   async start(): Promise<this> {
     this.llm = new AppProcess('llm-server', [BUNDLES.llm, '--port', '0'], { cwd: this.root, env: { ...this.env, ...this.o.llmEnv } });
-    this.llmPort = Number((await this.llm.waitFor(/listening on \S*?:(\d+)/))[1]);
+    this.llmPort = Number((await this.llm.waitFor(LLM_READY_LINE))[1]);
     this.relay = new AppProcess('relay', [BUNDLES.relay, '--ip', '127.0.0.1', '--llm-port', String(this.llmPort)], { cwd: this.root, env: this.env });
-    this.relayPort = Number((await this.relay.waitFor(/\[relay\] ready port=(\d+)/))[1]);
+    this.relayPort = Number((await this.relay.waitFor(RELAY_READY_LINE))[1]);
     return this;
   }
 
   async stop(): Promise<void> {
     await this.relay?.stop();
     await this.llm?.stop();
-    rmSync(this.root, { recursive: true, force: true });
+    this.removeRoot();
   }
 }
