@@ -29,3 +29,8 @@ export const SETTLE_MS = 3_000;
 export const ROUND_TRIP_GOAL_RATIO = 2;
 /** Output kept per app process: the start holds the ready line and any start-up error; the rest is connect logs. */
 export const APP_OUTPUT_CHARS = 256 * 1024;
+/**
+ * The traced run tells data from ACK-only datagrams by size: an ACK is ~40 bytes, the smallest CHAT
+ * or CHAT_DELTA on either hop well over 100.
+ */
+export const TRACE_MIN_DATA_BYTES = 100;

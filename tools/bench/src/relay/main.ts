@@ -13,6 +13,7 @@ import { renderRelaySection } from './report';
 import type { RelayResults } from './results';
 import { isoDate, loadResults, parseSuiteArgs, publishSection, saveResults } from './suite-cli';
 import { buildBundles } from './system';
+import { measureStages } from './trace-run';
 
 const SUITE = 'relay';
 const log = (line: string) => process.stdout.write(`${line}\n`);
@@ -37,6 +38,14 @@ async function main(): Promise<void> {
     log(
       `round trip ${i}/${RUNS}: first delta p50 ${formatMs(f.p50)} p99 ${formatMs(f.p99)}; done p50 ${formatMs(d.p50)} p99 ${formatMs(d.p99)}; ` +
         `plain p50 ${formatMs(p.p50)} p99 ${formatMs(p.p99)}; ratio ${(f.p50 / p.p50).toFixed(1)}×`,
+    );
+  }
+  if (wanted('stages')) {
+    const stages = (results.stages = await measureStages(args.worker));
+    log(
+      `stages (traced run, ${stages.samples} turns): ` +
+        stages.stagesP50Ms.map((x) => `${x.stage} ${formatMs(x.p50Ms)}`).join('; ') +
+        `; chain ${formatMs(stages.totalP50Ms)}`,
     );
   }
   if (wanted('idle')) {

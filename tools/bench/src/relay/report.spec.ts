@@ -55,3 +55,25 @@ test('a run limited to the idle part renders without round-trip rows', () => {
   expect(text).toContain('Relay RSS per idle session');
   expect(text).not.toContain('NaN');
 });
+
+test('the traced run’s hops are listed with their share, and the largest are named', () => {
+  const r = results(1, 0.2);
+  r.stages = {
+    samples: 1000,
+    totalP50Ms: 1,
+    stagesP50Ms: [
+      { stage: 'client → relay (network)', p50Ms: 0.1 },
+      { stage: 'relay: client session → local link', p50Ms: 0.1 },
+      { stage: 'relay → LLM server (network)', p50Ms: 0.1 },
+      { stage: 'LLM server: CHAT in → first CHAT_DELTA out', p50Ms: 0.4 },
+      { stage: 'LLM server → relay (network)', p50Ms: 0.1 },
+      { stage: 'relay: local link → client session', p50Ms: 0.1 },
+      { stage: 'relay → client (network)', p50Ms: 0.1 },
+    ],
+  };
+  const text = renderRelaySection(r);
+  expect(text).toContain('| LLM server: CHAT in → first CHAT_DELTA out | 400 µs | 40.0 % |');
+  expect(text).toContain('the largest hops were LLM server: CHAT in → first CHAT_DELTA out (400 µs)');
+  expect(text).toContain('time inside the relay and the LLM server was 60.0 %');
+  expect(renderRelaySection(results(1, 0.2))).not.toContain('Where the first delta');
+});

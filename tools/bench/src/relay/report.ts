@@ -11,6 +11,17 @@ const KEEPALIVE_WORK_MS = 0.5;
 const list = (values: number[], f: (n: number) => string) => values.map(f).join(' / ');
 const times = (ratio: number) => `${ratio.toFixed(1)}×`;
 
+/** Names the largest hops of the traced chain and how much of it is time inside the processes. */
+function stagesSentence(stages: NonNullable<RelayResults['stages']>): string {
+  const sorted = [...stages.stagesP50Ms].sort((a, b) => b.p50Ms - a.p50Ms);
+  const inside = stages.stagesP50Ms.filter((x) => !x.stage.includes('(network)')).reduce((sum, x) => sum + x.p50Ms, 0);
+  return (
+    `In the traced run the largest hops were ${sorted[0].stage} (${formatMs(sorted[0].p50Ms)}) and ${sorted[1].stage} ` +
+    `(${formatMs(sorted[1].p50Ms)}); time inside the relay and the LLM server was ${formatPercent(inside / stages.totalP50Ms)} of the chain's ` +
+    `${formatMs(stages.totalP50Ms)}, the rest is the four loopback hops with their process wake-ups.`
+  );
+}
+
 export function renderRelaySection(r: RelayResults): string {
   const s = summarise(r, KEEPALIVE_INTERVAL_MS);
   const runs = s.runs;
@@ -70,6 +81,16 @@ export function renderRelaySection(r: RelayResults): string {
         `relay CPU ${formatCount(idle.cpuOpenMs)} ms = ${formatMs(idle.cpuOpenMs / Math.max(1, idle.sessions))} per session${idle.failed ? `; ${idle.failed} failed (${idle.firstError ?? ''})` : ''} |`,
     );
   }
+  const stages = r.stages;
+  if (stages && stages.samples > 0) {
+    out.push('');
+    out.push(`**Where the first delta's time goes** (one extra run with every datagram timestamped, ${formatCount(stages.samples)} turns; p50 of each hop):`);
+    out.push('');
+    out.push('| Hop | p50 | Share of the chain |');
+    out.push('|---|---:|---:|');
+    for (const x of stages.stagesP50Ms) out.push(`| ${x.stage} | ${formatMs(x.p50Ms)} | ${formatPercent(x.p50Ms / stages.totalP50Ms)} |`);
+    out.push(`| whole chain, first datagram out of the client → first CHAT_DELTA datagram into it | ${formatMs(stages.totalP50Ms)} | |`);
+  }
   out.push('');
   out.push(
     'Handshakes per second against the relay with and without the cookie defence are in the Transport section ' +
@@ -100,6 +121,14 @@ export function renderRelaySection(r: RelayResults): string {
       `sessions idle. A session sends a keepalive after ${KEEPALIVE_INTERVAL_MS / 1000} s without sending, and every session was open before ` +
       `the window began, so a window of one keepalive interval holds exactly one keepalive round per session.`,
   );
+  out.push(
+    `* **Hop breakdown**: one more chat run (not counted above) with tools/bench/datagram-trace.cjs preloaded into the client, relay ` +
+      `and LLM server, which stamps every datagram sent and received with the machine's clock. For each CHAT the chain of data ` +
+      `datagrams (ACK-only ones, ~40 bytes, left out) is followed from the client to the LLM server and the first CHAT_DELTA back. ` +
+      `"Network" hops are one process's send to the next one's receive event (kernel, wake-up, scheduling); the others are time inside ` +
+      `a process from receiving a datagram to sending the next one (decrypt, parse, work, encrypt). The chain starts at the datagram, so ` +
+      `it leaves out the client's own encrypt and decrypt, which the round-trip figure includes.`,
+  );
   out.push('');
   out.push('### Interpretation');
   out.push('');
@@ -110,7 +139,8 @@ export function renderRelaySection(r: RelayResults): string {
         `(${s.ratioP50 <= ROUND_TRIP_GOAL_RATIO ? 'within' : 'outside'} the ${ROUND_TRIP_GOAL_RATIO}× goal). The PING, which crosses only ` +
         `client ↔ relay, already costs ${times(ledger)} the whole plain chain: each encrypted hop pays AES-GCM, the reliability layer's ` +
         `bookkeeping and an ACK. The rest of the first-delta time is the relay → LLM server hop and the LLM server's turn start ` +
-        `(context check, prompt, the provider's first piece).`,
+        `(context check, prompt, the provider's first piece).` +
+        (stages && stages.samples > 0 ? ` ${stagesSentence(stages)}` : ''),
     );
     out.push(
       `* A full turn (to CHAT_DONE) takes ${formatMs(s.doneP50)} at the median and ${formatMs(s.doneP99)} at p99; the difference to the first ` +

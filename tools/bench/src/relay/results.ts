@@ -3,6 +3,7 @@ import type { MachineInfo } from '../shared/machine';
 import { median } from '../shared/stats';
 import { percentile, summariseLatency, type LatencySummary } from './latency';
 import type { IdleRun, SessionTurnsRun } from './measure';
+import type { StageBreakdown } from './stages';
 
 export interface RoundTripRun {
   session: SessionTurnsRun;
@@ -18,6 +19,8 @@ export interface RelayResults {
   loadAverageEnd?: number;
   roundTrips: RoundTripRun[];
   idle?: IdleRun;
+  /** Hop-by-hop breakdown of one extra, traced run (not counted in the figures). */
+  stages?: StageBreakdown;
 }
 
 export interface RunSummary {
