@@ -1,4 +1,4 @@
-import { aeadOpen, aeadSeal, aesGcmOpen, aesGcmSeal, counterNonce } from './aead';
+import { aeadOpen, aeadOpenPacket, aeadSeal, aeadSealPacket, aeadSealPacketInPlace, aesGcmOpen, aesGcmSeal, counterNonce } from './aead';
 import { hex, loadVectorFile, type WycheproofFile, type WycheproofResult } from './testing/vectors';
 
 interface AeadTest {
@@ -72,5 +72,48 @@ describe('aead edge cases', () => {
 
   test('seal refuses a key that is not 256 bits', () => {
     expect(() => aeadSeal(Buffer.alloc(16), nonce, Buffer.alloc(0), Buffer.alloc(0))).toThrow(RangeError);
+  });
+});
+
+describe('packet sealing in place', () => {
+  const key = Buffer.alloc(32, 7);
+  const header = Buffer.from('00112233445566778899aabbccddeeff', 'hex');
+  const plaintext = Buffer.from('frames of a data packet, any length at all');
+
+  function buildPacket(): Buffer {
+    const packet = Buffer.alloc(header.length + plaintext.length + 16, 0xee);
+    header.copy(packet, 0);
+    plaintext.copy(packet, header.length);
+    return packet;
+  }
+
+  test('gives exactly what aeadSealPacket gives, for counters on both sides of 2^32', () => {
+    for (const counter of [0, 1, 0xffffffff, 0x100000000, 0x123456789abcd, Number.MAX_SAFE_INTEGER]) {
+      const packet = buildPacket();
+      aeadSealPacketInPlace(key, counter, packet, header.length);
+      expect(packet.toString('hex')).toBe(aeadSealPacket(key, counterNonce(BigInt(counter)), header, plaintext).toString('hex'));
+      expect(aeadOpenPacket(key, counter, packet, header.length)?.toString()).toBe(plaintext.toString());
+    }
+  });
+
+  test('open fails on a wrong counter, a changed header, ciphertext or tag, and never throws', () => {
+    const packet = buildPacket();
+    aeadSealPacketInPlace(key, 5, packet, header.length);
+    expect(aeadOpenPacket(key, 6, packet, header.length)).toBeNull();
+    for (const at of [0, header.length + 2, packet.length - 1]) {
+      const bad = Buffer.from(packet);
+      bad[at] ^= 1;
+      expect(aeadOpenPacket(key, 5, bad, header.length)).toBeNull();
+    }
+    expect(aeadOpenPacket(key, 5, packet.subarray(0, 20), header.length)).toBeNull();
+    expect(aeadOpenPacket(Buffer.alloc(16), 5, packet, header.length)).toBeNull();
+    expect(aeadOpenPacket(key, -1, packet, header.length)).toBeNull();
+    expect(aeadOpenPacket(key, 2 ** 53, packet, header.length)).toBeNull();
+  });
+
+  test('seal refuses a wrong key size, an unsafe counter or a packet without room for the tag', () => {
+    expect(() => aeadSealPacketInPlace(Buffer.alloc(16), 0, buildPacket(), header.length)).toThrow(RangeError);
+    expect(() => aeadSealPacketInPlace(key, 2 ** 53, buildPacket(), header.length)).toThrow(RangeError);
+    expect(() => aeadSealPacketInPlace(key, 0, Buffer.alloc(20), header.length)).toThrow(RangeError);
   });
 });

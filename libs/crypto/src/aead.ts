@@ -74,6 +74,56 @@ export function aeadSealPacket(key: Uint8Array, nonce: Uint8Array, header: Uint8
   return out;
 }
 
+/** The nonce of the data path, rewritten for every packet: node copies the IV into the cipher context. */
+const packetNonce = Buffer.alloc(AEAD_NONCE_LENGTH);
+const GCM_OPTIONS = { authTagLength: AEAD_TAG_LENGTH } as const;
+
+/** counterNonce for a counter held in a JS number, written into the shared scratch nonce (no BigInt). */
+function packetCounterNonce(counter: number): Buffer {
+  if (!Number.isSafeInteger(counter) || counter < 0) throw new RangeError(`Nonce counter must be a safe non-negative integer, got ${counter}.`);
+  packetNonce.writeUInt32BE(Math.floor(counter / 0x100000000), 4);
+  packetNonce.writeUInt32BE(counter >>> 0, 8);
+  return packetNonce;
+}
+
+/**
+ * Seals a packet in the buffer it was built in: `packet` is header (the associated data, the first
+ * `headerLength` bytes) || plaintext || 16 spare bytes. The plaintext is overwritten with the
+ * ciphertext and the tag fills the spare bytes. The nonce is counterNonce(counter). Same result as
+ * aeadSealPacket, without the header, nonce and output buffers it allocates.
+ */
+export function aeadSealPacketInPlace(key: Uint8Array, counter: number, packet: Buffer, headerLength: number): void {
+  if (key.length !== AEAD_KEY_LENGTH) throw new RangeError(`AES-256-GCM key must be ${AEAD_KEY_LENGTH} bytes, got ${key.length}.`);
+  const bodyEnd = packet.length - AEAD_TAG_LENGTH;
+  if (headerLength < 0 || bodyEnd < headerLength) throw new RangeError('packet too short for its header and tag');
+  const cipher = createCipheriv('aes-256-gcm', key, packetCounterNonce(counter), GCM_OPTIONS);
+  cipher.setAAD(packet.subarray(0, headerLength));
+  cipher.update(packet.subarray(headerLength, bodyEnd)).copy(packet, headerLength);
+  cipher.final();
+  cipher.getAuthTag().copy(packet, bodyEnd);
+}
+
+/**
+ * Opens a sealed packet (header || ciphertext || tag, the header being the associated data) whose
+ * nonce is counterNonce(counter): the plaintext, or null on any failure. Never throws.
+ */
+export function aeadOpenPacket(key: Uint8Array, counter: number, packet: Buffer, headerLength: number): Buffer | null {
+  const bodyEnd = packet.length - AEAD_TAG_LENGTH;
+  if (key.length !== AEAD_KEY_LENGTH || headerLength < 0 || bodyEnd < headerLength) return null;
+  if (!Number.isSafeInteger(counter) || counter < 0) return null;
+  try {
+    const decipher = createDecipheriv('aes-256-gcm', key, packetCounterNonce(counter), GCM_OPTIONS);
+    decipher.setAAD(packet.subarray(0, headerLength));
+    decipher.setAuthTag(packet.subarray(bodyEnd));
+    const body = decipher.update(packet.subarray(headerLength, bodyEnd));
+    // final() checks the tag; GCM yields no bytes from it.
+    const rest = decipher.final();
+    return rest.length === 0 ? body : Buffer.concat([body, rest]);
+  } catch {
+    return null;
+  }
+}
+
 /** Noise's AESGCM nonce: 4 zero bytes then the 64-bit counter big-endian (Noise spec, section 12.4). */
 export function counterNonce(counter: bigint): Buffer {
   if (counter < 0n || counter >= 1n << 64n) throw new RangeError(`Nonce counter must fit in 64 bits, got ${counter}.`);

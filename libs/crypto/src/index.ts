@@ -1,7 +1,7 @@
 // Public API of @clawchat/crypto: primitives on node:crypto, Noise handshakes, replay window, keypair slots.
 export * from './constants';
 export { InvalidPublicKeyError, NoiseError, type NoiseErrorCode } from './errors';
-export { aeadOpen, aeadSeal, aeadSealPacket, aesGcmOpen, aesGcmSeal, counterNonce } from './aead';
+export { aeadOpen, aeadOpenPacket, aeadSeal, aeadSealPacket, aeadSealPacketInPlace, aesGcmOpen, aesGcmSeal, counterNonce } from './aead';
 export { generateX25519KeyPair, x25519, x25519PublicFromPrivate, type X25519KeyPair } from './x25519';
 export { hmacSha256, verifyHmacSha256 } from './hmac';
 export { hkdfSha256, noiseHkdf } from './hkdf';

@@ -4,6 +4,8 @@
  * in the state machines; this file only moves bytes and schedules wake-ups.
  */
 import dgram from 'node:dgram';
+import dns from 'node:dns';
+import { isIP } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { Address, Datagram } from '../secure/session';
 
@@ -12,6 +14,24 @@ export interface DrivenMachine {
   flush(now: number): Datagram[];
   nextTimeout(): number | undefined;
   onTimeout(now: number): void;
+}
+
+type LookupCallback = (err: NodeJS.ErrnoException | null, address: string, family: number) => void;
+
+/**
+ * node:dgram resolves the address of every unconnected send through dns.lookup, which even for an IP
+ * literal answers on the next tick (a closure and a nextTick per datagram). Our addresses are almost
+ * always literals, so answer those synchronously, exactly as dns.lookup would (the literal, its own
+ * family); a host name still goes to dns.lookup.
+ */
+export function literalLookup(hostname: string, family: number | dns.LookupOneOptions, callback: LookupCallback): void {
+  const literalFamily = isIP(hostname);
+  if (literalFamily !== 0) {
+    callback(null, hostname, literalFamily);
+    return;
+  }
+  const options: dns.LookupOneOptions = typeof family === 'number' ? { family } : family;
+  dns.lookup(hostname, options, callback);
 }
 
 export interface UdpDriverOptions {
@@ -33,7 +53,20 @@ export class UdpDriver {
   private timerAt = Infinity;
   private flushQueued = false;
   private closed = false;
+  /**
+   * Send errors seen. Only the last datagram of each batch carries a completion callback (node 20
+   * schedules a completion per send that has one, and silently drops the errors of sends without
+   * one), so a persistent error (unreachable network, wrong address family) is counted once per
+   * batch.
+   *
+   * The socket is never connect()ed, even by a client with one peer: a relay bound to 0.0.0.0 on a
+   * host with several addresses may answer from another address than the one the client dialled,
+   * and a connected socket would silently drop those answers.
+   */
   sendErrors = 0;
+  private readonly onSendDone = (err: Error | null): void => {
+    if (err) this.sendErrors++;
+  };
 
   private constructor(
     socket: dgram.Socket,
@@ -45,7 +78,7 @@ export class UdpDriver {
   /** Binds the socket; resolves once it is listening (rejects with the bind error, e.g. EADDRINUSE). */
   static async bind(o: UdpDriverOptions): Promise<UdpDriver> {
     const type = o.host.includes(':') ? 'udp6' : 'udp4';
-    const socket = dgram.createSocket({ type, reuseAddr: false, ipv6Only: false });
+    const socket = dgram.createSocket({ type, reuseAddr: false, ipv6Only: false, lookup: literalLookup });
     const driver = new UdpDriver(socket, o.onActivity);
     await new Promise<void>((resolve, reject) => {
       socket.once('error', reject);
@@ -111,15 +144,31 @@ export class UdpDriver {
     const due = m.nextTimeout();
     if (due !== undefined && due <= now) m.onTimeout(now);
     this.onActivity?.();
-    for (const d of m.flush(now)) this.send(d);
+    this.sendAll(m.flush(now));
     this.onActivity?.();
     this.schedule();
   }
 
-  private send(d: Datagram): void {
-    this.socket.send(d.data, d.to.port, d.to.address, (err) => {
-      if (err) this.sendErrors++;
-    });
+  private sendAll(out: Datagram[]): void {
+    const last = out.length - 1;
+    for (let i = 0; i <= last; i++) this.send(out[i], i === last);
+  }
+
+  private send(d: Datagram, withCallback: boolean): void {
+    this.socket.send(d.data, d.to.port, d.to.address, withCallback ? this.onSendDone : undefined);
+  }
+
+  /**
+   * Sends what the machine has queued right now, without waiting for the end of this turn of the
+   * event loop. For an owner that moves messages between two drivers (the relay): what it just queued
+   * on one should not wait behind the other's ACKs and a loop turn. Emits no events (no onActivity),
+   * so calling it from another driver's onActivity cannot recurse.
+   */
+  flushNow(): void {
+    const m = this.machine;
+    if (!m || this.closed) return;
+    this.sendAll(m.flush(monotonicNow()));
+    this.schedule();
   }
 
   private schedule(): void {
@@ -148,13 +197,13 @@ export class UdpDriver {
 
   /** Sends raw bytes (tests and attack simulations only). */
   sendRaw(data: Buffer, to: Address): void {
-    this.send({ to, data });
+    this.send({ to, data }, true);
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     // One last flush so a queued CLOSE frame reaches the peer.
-    if (this.machine) for (const d of this.machine.flush(monotonicNow())) this.send(d);
+    if (this.machine) this.sendAll(this.machine.flush(monotonicNow()));
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
     await new Promise<void>((resolve) => setImmediate(resolve));

@@ -8,9 +8,8 @@ import { randomBytes } from 'node:crypto';
 import {
   KeypairSlots,
   ReplayWindow,
-  aeadOpen,
-  aeadSealPacket,
-  counterNonce,
+  aeadOpenPacket,
+  aeadSealPacketInPlace,
   generateX25519KeyPair,
   noiseHkdf,
   x25519,
@@ -30,11 +29,25 @@ import {
   REKEY_AFTER_PACKETS,
 } from './constants';
 import type { HandshakeResult } from './handshake';
-import { buildDataHeader, type DataHeader } from './wire';
+import { DATA_HEADER_SIZE, writeDataHeader, type DataHeader } from './wire';
 
 export interface Address {
   address: string;
   port: number;
+}
+
+/** Returned by drainEvents when there is nothing (frozen: a caller can read it, never fill it). */
+const NO_SESSION_EVENTS: readonly SessionEvent[] = Object.freeze([]);
+
+/** The earlier of two optional deadlines. */
+function earliest(a: number | undefined, b: number | undefined): number | undefined {
+  if (a === undefined) return b;
+  return b === undefined || a <= b ? a : b;
+}
+
+/** Same as comparing addressKey()s, without building two strings per packet. */
+function sameAddress(a: Address, b: Address): boolean {
+  return a.port === b.port && a.address === b.address;
 }
 
 export function addressKey(a: Address): string {
@@ -228,6 +241,14 @@ export class SecureSession {
     return this.dirty || this.pendingOut.length > 0 || this.connection.hasSomethingToSend();
   }
 
+  /**
+   * Whether flush() would send something right now (an ACK that is due, data the window allows, a
+   * probe): what an endpoint checks after each datagram, leaving anything else to its next flush.
+   */
+  hasOutputDue(): boolean {
+    return this.pendingOut.length > 0 || this.connection.closed || this.connection.hasSomethingToSend();
+  }
+
   /** Set by every input (packet, timer, application send); cleared by flush(). */
   private dirty = true;
 
@@ -243,7 +264,7 @@ export class SecureSession {
 
   drainEvents(): SessionEvent[] {
     for (const e of this.connection.drainEvents()) this.onConnectionEvent(e);
-    return this.events.splice(0, this.events.length);
+    return this.events.length === 0 ? (NO_SESSION_EVENTS as SessionEvent[]) : this.events.splice(0, this.events.length);
   }
 
   // ---------------------------------------------------------------- receive
@@ -265,7 +286,7 @@ export class SecureSession {
       this.dropped.replay++;
       return false;
     }
-    const plaintext = aeadOpen(keypair.receiveKey, counterNonce(counter), packet.sealed, packet.header);
+    const plaintext = aeadOpenPacket(keypair.receiveKey, packet.counter, packet.packet, DATA_HEADER_SIZE);
     if (!plaintext) {
       this.dropped.auth++;
       return false;
@@ -283,11 +304,14 @@ export class SecureSession {
     for (const e of this.connection.drainEvents()) this.onConnectionEvent(e, from);
     // Roaming: only the responder follows the peer, only on the newest packet, and only after the
     // new address proves it can receive (a replayed packet from elsewhere cannot redirect us).
-    if (this.role === 'responder' && newest && addressKey(from) !== addressKey(this.remote)) this.startPathValidation(from, now);
+    if (this.role === 'responder' && newest && !sameAddress(from, this.remote)) this.startPathValidation(from, now);
     return true;
   }
 
   private keypairFor(index: number): Keypair | undefined {
+    // Nearly every packet is under the current keys: answer that without searching the slots.
+    const current = this.current;
+    if (current && current.localIndex === index) return current;
     return this.slots.findByIndex((k) => k.localIndex === index)?.keypair;
   }
 
@@ -426,16 +450,18 @@ export class SecureSession {
   private sendProbe(frames: Frame[], to: Address): void {
     const keypair = this.current;
     if (!keypair) return;
-    const { pn, payload } = this.connection.buildProbe(frames);
-    this.pendingOut.push({ to, data: this.seal(keypair, pn, payload) });
+    const { pn, packet } = this.connection.buildProbe(frames);
+    this.pendingOut.push({ to, data: this.seal(keypair, pn, packet) });
   }
 
   // ---------------------------------------------------------------- send
 
-  private seal(keypair: Keypair, pn: number, payload: Buffer): Buffer {
-    const header = buildDataHeader(keypair.remoteIndex, pn);
+  /** Seals a packet the connection built (header room || frames || tag room) in place; returns it. */
+  private seal(keypair: Keypair, pn: number, packet: Buffer): Buffer {
+    writeDataHeader(packet, keypair.remoteIndex, pn);
     keypair.sent++;
-    return aeadSealPacket(keypair.sendKey, counterNonce(BigInt(pn)), header, payload);
+    aeadSealPacketInPlace(keypair.sendKey, pn, packet, DATA_HEADER_SIZE);
+    return packet;
   }
 
   /** Everything that should go on the wire now. */
@@ -448,7 +474,7 @@ export class SecureSession {
       for (let i = 0; i < 4096; i++) {
         const packet = this.connection.buildPacket(now);
         if (!packet) break;
-        const datagram = { to: this.remote, data: this.seal(keypair, packet.pn, packet.payload) };
+        const datagram = { to: this.remote, data: this.seal(keypair, packet.pn, packet.packet) };
         out.push(datagram);
         // A CLOSE is never retransmitted (the connection is gone), so send it three times: at 20 % loss
         // the peer still hears it 99 % of the time. Duplicates die in its replay window.
@@ -478,19 +504,18 @@ export class SecureSession {
 
   nextTimeout(): number | undefined {
     if (this.connection.closed) return undefined;
-    const candidates = [
-      this.connection.nextTimeout(),
-      this.lastReceivedAt + this.timers.idleTimeoutMs,
-      this.current ? this.lastSentAt + this.timers.keepaliveMs : undefined,
-      this.current && !this.rekeyPending && !this.next ? this.rekeyDueAt(this.current) : undefined,
-      this.rekeyPending ? this.rekeyPending.startedAt + REKEY_RETRY_MS : undefined,
-      this.current ? this.current.createdAt + this.timers.rejectAfterMs : undefined,
-      this.previousEraseAt,
-      this.current ? this.nextDeadline : undefined,
-      this.pathChallenge ? this.pathChallenge.sentAt + Math.min(this.pathChallenge.sends, 3) * (PATH_VALIDATION_TIMEOUT_MS / 3) : undefined,
-    ];
-    let t: number | undefined;
-    for (const c of candidates) if (c !== undefined && (t === undefined || c < t)) t = c;
+    // Called after every datagram on a busy session, so no array of candidates: just a running minimum.
+    const current = this.current;
+    let t = earliest(this.connection.nextTimeout(), this.lastReceivedAt + this.timers.idleTimeoutMs);
+    if (current) {
+      t = earliest(t, this.lastSentAt + this.timers.keepaliveMs);
+      if (!this.rekeyPending && !this.next) t = earliest(t, this.rekeyDueAt(current));
+      t = earliest(t, current.createdAt + this.timers.rejectAfterMs);
+      t = earliest(t, this.nextDeadline);
+    }
+    if (this.rekeyPending) t = earliest(t, this.rekeyPending.startedAt + REKEY_RETRY_MS);
+    t = earliest(t, this.previousEraseAt);
+    if (this.pathChallenge) t = earliest(t, this.pathChallenge.sentAt + Math.min(this.pathChallenge.sends, 3) * (PATH_VALIDATION_TIMEOUT_MS / 3));
     return t;
   }
 

@@ -108,28 +108,30 @@ export function parseCookieReply(buf: Buffer): CookieReply | undefined {
 export interface DataHeader {
   receiverIndex: number;
   counter: number;
-  header: Buffer;
-  sealed: Buffer;
+  /** The whole datagram: header (the associated data) || ciphertext || tag. */
+  packet: Buffer;
 }
 
-export function buildDataHeader(receiverIndex: number, counter: number): Buffer {
-  const h = Buffer.alloc(DATA_HEADER_SIZE);
-  h[0] = PacketType.DATA;
-  h.writeUInt32BE(receiverIndex, 4);
-  h.writeBigUInt64BE(BigInt(counter), 8);
-  return h;
+/** Largest counter a JS number holds exactly: the high 32-bit word stays below 2^21. */
+const MAX_COUNTER_HIGH_WORD = 0x1fffff;
+
+/** Writes the 16-byte data header (type, 3 zero bytes, receiver index, 64-bit counter) at the start of `buf`. */
+export function writeDataHeader(buf: Buffer, receiverIndex: number, counter: number): void {
+  buf[0] = PacketType.DATA;
+  buf[1] = 0;
+  buf[2] = 0;
+  buf[3] = 0;
+  buf.writeUInt32BE(receiverIndex, 4);
+  buf.writeUInt32BE(Math.floor(counter / 0x100000000), 8);
+  buf.writeUInt32BE(counter >>> 0, 12);
 }
 
 export function parseData(buf: Buffer): DataHeader | undefined {
   if (buf.length < DATA_HEADER_SIZE + 16 || buf[0] !== PacketType.DATA) return undefined;
-  const counter = buf.readBigUInt64BE(8);
-  if (counter > BigInt(Number.MAX_SAFE_INTEGER)) return undefined;
-  return {
-    receiverIndex: buf.readUInt32BE(4),
-    counter: Number(counter),
-    header: buf.subarray(0, DATA_HEADER_SIZE),
-    sealed: buf.subarray(DATA_HEADER_SIZE),
-  };
+  // Two 32-bit reads instead of a BigInt: counters beyond 2^53 are never sent, so they are garbage.
+  const high = buf.readUInt32BE(8);
+  if (high > MAX_COUNTER_HIGH_WORD) return undefined;
+  return { receiverIndex: buf.readUInt32BE(4), counter: high * 0x100000000 + buf.readUInt32BE(12), packet: buf };
 }
 
 /** TAI64N (8-byte TAI seconds label + 4-byte nanoseconds), the initiation timestamp WireGuard uses. */

@@ -29,6 +29,7 @@ import { AckRange, Frame, FrameError, decodeFrames, encodedFrameSize, streamFram
 import { RangeSet } from './range-set';
 import { FlowControlError, RecvStream } from './recv-stream';
 import { SendStream } from './send-stream';
+import { SentPacketQueue } from './sent-queue';
 
 export type ConnectionEvent =
   | { kind: 'message'; streamId: number; data: Buffer }
@@ -66,9 +67,42 @@ interface SentPacket {
   /** Bytes on the wire (payload + header + tag), what congestion control counts. */
   size: number;
   ackEliciting: boolean;
-  streams: StreamRange[];
+  /**
+   * The stream data it carried. A packet in flight lives for a round trip, long enough to outlive a
+   * young-generation GC, so the usual single range is kept inline (streamId -1: none) rather than as
+   * an array and an object per packet; further ranges (small messages on several streams) go in `moreStreams`.
+   */
+  streamId: number;
+  offset: number;
+  length: number;
+  moreStreams: StreamRange[] | undefined;
   /** Frames to send again if this packet is lost (flow-control updates, REKEY). */
-  control: Frame[];
+  control: readonly Frame[];
+}
+
+/**
+ * A packet ready for encryption. `payload` (the frames) lies inside `packet` with room for the data
+ * header before it and the AEAD tag after it, so the session seals it in place: no copy of the
+ * payload into a separate datagram buffer.
+ */
+export interface BuiltPacket {
+  pn: number;
+  payload: Buffer;
+  /** DATA_HEADER_SIZE spare bytes || payload || AEAD_TAG_SIZE spare bytes. */
+  packet: Buffer;
+}
+
+const NO_FRAMES: readonly Frame[] = Object.freeze([]);
+/** Returned by drainEvents when there is nothing (frozen: a caller can read it, never fill it). */
+const NO_EVENTS: readonly ConnectionEvent[] = Object.freeze([]);
+
+function writePacket(frames: Frame[]): { packet: Buffer; payload: Buffer } {
+  let size = 0;
+  for (const f of frames) size += encodedFrameSize(f);
+  const packet = Buffer.allocUnsafe(DATA_HEADER_SIZE + size + AEAD_TAG_SIZE);
+  let o = DATA_HEADER_SIZE;
+  for (const f of frames) o = writeFrame(packet, o, f);
+  return { packet, payload: packet.subarray(DATA_HEADER_SIZE, o) };
 }
 
 export interface ConnectionOptions {
@@ -100,7 +134,7 @@ export class ReliableConnection {
   private readonly autoRelease: boolean;
 
   private nextPn = 0;
-  private readonly sent = new Map<number, SentPacket>();
+  private readonly sent = new SentPacketQueue<SentPacket>();
   private largestAcked = -1;
   private timeOfLastAckEliciting = 0;
   private lossTime: number | undefined;
@@ -196,14 +230,11 @@ export class ReliableConnection {
    * A packet carrying only `frames` (path validation), with its own packet number. It is not tracked
    * for loss: path validation has its own timer.
    */
-  buildProbe(frames: Frame[]): { pn: number; payload: Buffer } {
-    const size = frames.reduce((n, f) => n + encodedFrameSize(f), 0);
-    const payload = Buffer.allocUnsafe(size);
-    let o = 0;
-    for (const f of frames) o = writeFrame(payload, o, f);
+  buildProbe(frames: Frame[]): BuiltPacket {
+    const { packet, payload } = writePacket(frames);
     this.stats.packetsSent++;
-    this.stats.bytesSent += size + DATA_HEADER_SIZE + AEAD_TAG_SIZE;
-    return { pn: this.nextPn++, payload };
+    this.stats.bytesSent += packet.length;
+    return { pn: this.nextPn++, payload, packet };
   }
 
   /** Starts a graceful close: the CLOSE frame goes out with the next packet. */
@@ -220,7 +251,8 @@ export class ReliableConnection {
   }
 
   drainEvents(): ConnectionEvent[] {
-    return this.events.splice(0, this.events.length);
+    // Asked after every packet; most packets raise no event, so no new empty array each time.
+    return this.events.length === 0 ? (NO_EVENTS as ConnectionEvent[]) : this.events.splice(0, this.events.length);
   }
 
   // ---------------------------------------------------------------- receive path
@@ -358,25 +390,33 @@ export class ReliableConnection {
     for (const p of newlyAcked) {
       this.sent.delete(p.pn);
       this.cc.onAcked(p.size, p.timeSent);
-      for (const r of p.streams) this.sendStreams.get(r.streamId)?.onAcked(r.offset, r.length);
-      if (p.control.some((f) => f.type === 'REKEY')) this.events.push({ kind: 'rekeyAcked' });
+      this.streamsAcked(p);
+      if (p.control.length && p.control.some((f) => f.type === 'REKEY')) this.events.push({ kind: 'rekeyAcked' });
     }
     this.detectLoss(now);
     this.ptoCount = 0;
     this.probesDue = 0;
   }
 
+  private streamsAcked(p: SentPacket): void {
+    if (p.streamId >= 0) this.sendStreams.get(p.streamId)?.onAcked(p.offset, p.length);
+    if (p.moreStreams) for (const r of p.moreStreams) this.sendStreams.get(r.streamId)?.onAcked(r.offset, r.length);
+  }
+
+  private streamsLost(p: SentPacket): void {
+    if (p.streamId >= 0) this.sendStreams.get(p.streamId)?.onLost(p.offset, p.length);
+    if (p.moreStreams) for (const r of p.moreStreams) this.sendStreams.get(r.streamId)?.onLost(r.offset, r.length);
+  }
+
   private oldestOutstanding(): number | undefined {
-    const first = this.sent.keys().next();
-    return first.done ? undefined : first.value;
+    return this.sent.oldest()?.pn;
   }
 
   private detectLoss(now: number): void {
     this.lossTime = undefined;
     const lossDelay = this.rtt.lossDelay();
     let largestLostSentAt = -Infinity;
-    for (const p of this.sent.values()) {
-      if (p.pn > this.largestAcked) break;
+    for (let p = this.sent.oldest(); p !== undefined && p.pn <= this.largestAcked; p = this.sent.after(p.pn)) {
       // Compare in the same form as the timer below, so float rounding cannot leave a due timer unserved.
       if (p.timeSent + lossDelay <= now || this.largestAcked >= p.pn + PACKET_THRESHOLD) {
         this.sent.delete(p.pn);
@@ -393,7 +433,7 @@ export class ReliableConnection {
   private onPacketLost(p: SentPacket): void {
     this.stats.packetsLost++;
     this.cc.onRemoved(p.size);
-    for (const r of p.streams) this.sendStreams.get(r.streamId)?.onLost(r.offset, r.length);
+    this.streamsLost(p);
     for (const f of p.control) this.controlQueue.push(this.refreshControl(f));
   }
 
@@ -449,10 +489,10 @@ export class ReliableConnection {
     // Probe timeout: send up to two ack-eliciting probes, re-sending the oldest outstanding data.
     this.ptoCount++;
     this.probesDue = 2;
-    const oldest = this.sent.values().next();
-    if (!oldest.done) {
-      for (const r of oldest.value.streams) this.sendStreams.get(r.streamId)?.onLost(r.offset, r.length);
-      for (const f of oldest.value.control) this.controlQueue.push(this.refreshControl(f));
+    const oldest = this.sent.oldest();
+    if (oldest) {
+      this.streamsLost(oldest);
+      for (const f of oldest.control) this.controlQueue.push(this.refreshControl(f));
     }
   }
 
@@ -478,26 +518,30 @@ export class ReliableConnection {
    * Builds the next packet payload, or null when nothing may be sent now. The caller encrypts it with
    * packet number `pn` as the AEAD counter. `extra` frames (path validation) ride along untracked.
    */
-  buildPacket(now: number, extra: Frame[] = []): { pn: number; payload: Buffer } | null {
+  buildPacket(now: number, extra: readonly Frame[] = NO_FRAMES): BuiltPacket | null {
     if (this.closed) return null;
-    const frames: Frame[] = [...extra];
-    let room = this.maxPayload - frames.reduce((n, f) => n + encodedFrameSize(f), 0);
-    const ack = this.ackFrame(now);
+    const frames: Frame[] = extra.length ? [...extra] : [];
+    let room = this.maxPayload;
+    for (const f of extra) room -= encodedFrameSize(f);
+    // An ACK is worth sending only while an ack-eliciting packet is unacknowledged: the peer needs no
+    // acknowledgement of its ACK-only packets (RFC 9000 §13.2.1), and repeating ranges it already has
+    // would cost both sides an ACK frame per data packet on a one-way transfer.
+    const ack = this.ackNow || this.unackedEliciting > 0 ? this.ackFrame(now) : undefined;
     // An ACK goes out on its own only when due (threshold reached, out-of-order arrival, or the ack
     // timer fired); otherwise it waits to ride along with data.
     const wantAck = ack !== undefined && this.ackNow;
 
     if (this.closing) {
-      if (ack) frames.push(ack);
+      const finalAck = ack ?? this.ackFrame(now);
+      if (finalAck) frames.push(finalAck);
       const close: Frame = { type: 'CLOSE', code: this.closing.code, reason: this.closing.reason };
       // Last words first (a COMPROMISED notice, a final answer): whatever fits rides in the same packet.
-      const lastWords: StreamRange[] = [];
-      const closeRoom = room - (ack ? encodedFrameSize(ack) : 0) - encodedFrameSize(close);
-      if (closeRoom > 16) this.fillStreams(frames, lastWords, closeRoom);
+      const closeRoom = room - (finalAck ? encodedFrameSize(finalAck) : 0) - encodedFrameSize(close);
+      if (closeRoom > 16) this.fillStreams(frames, closeRoom);
       frames.push(close);
       const closing = this.closing;
       this.closing = undefined;
-      const packet = this.finish(frames, [], [], false, now);
+      const packet = this.finish(frames, NO_FRAMES, false, now);
       this.closed = true;
       this.events.push({ kind: 'closed', code: closing.code, reason: closing.reason, byPeer: false });
       return packet;
@@ -510,7 +554,6 @@ export class ReliableConnection {
       room -= encodedFrameSize(ack);
     }
     const control: Frame[] = [];
-    const streams: StreamRange[] = [];
     if (mayAddData) {
       while (this.controlQueue.length && encodedFrameSize(this.controlQueue[0]) <= room) {
         const f = this.controlQueue.shift() as Frame;
@@ -518,7 +561,7 @@ export class ReliableConnection {
         control.push(f);
         room -= encodedFrameSize(f);
       }
-      this.fillStreams(frames, streams, room);
+      this.fillStreams(frames, room);
     }
     const ackEliciting = frames.some((f) => f.type !== 'ACK' && f.type !== 'PATH_RESPONSE' && f.type !== 'PATH_CHALLENGE') || extra.length > 0;
     if ((probing || this.pingDue) && !ackEliciting) frames.push({ type: 'PING' });
@@ -527,14 +570,12 @@ export class ReliableConnection {
     if (!wantAck && frames.every((f) => f.type === 'ACK')) return null;
     const eliciting = frames.some((f) => f.type !== 'ACK');
     if (probing && eliciting) this.probesDue--;
-    return this.finish(frames, streams, control, eliciting, now);
+    return this.finish(frames, control, eliciting, now);
   }
 
-  private finish(frames: Frame[], streams: StreamRange[], control: Frame[], ackEliciting: boolean, now: number) {
-    const size = frames.reduce((n, f) => n + encodedFrameSize(f), 0);
-    const payload = Buffer.allocUnsafe(size);
-    let o = 0;
-    for (const f of frames) o = writeFrame(payload, o, f);
+  private finish(frames: Frame[], control: readonly Frame[], ackEliciting: boolean, now: number): BuiltPacket {
+    const { packet, payload } = writePacket(frames);
+    const size = payload.length;
     const pn = this.nextPn++;
     if (frames.some((f) => f.type === 'ACK')) {
       this.ackNow = false;
@@ -545,20 +586,41 @@ export class ReliableConnection {
     this.stats.packetsSent++;
     this.stats.bytesSent += wireSize;
     if (ackEliciting) {
-      this.sent.set(pn, { pn, timeSent: now, size: wireSize, ackEliciting, streams, control });
+      // Shared empty list for the usual packet without control frames: one object less per packet in flight.
+      const sent: SentPacket = {
+        pn,
+        timeSent: now,
+        size: wireSize,
+        ackEliciting,
+        streamId: -1,
+        offset: 0,
+        length: 0,
+        moreStreams: undefined,
+        control: control.length ? control : NO_FRAMES,
+      };
+      for (const f of frames) {
+        if (f.type !== 'STREAM') continue;
+        if (sent.streamId < 0) {
+          sent.streamId = f.streamId;
+          sent.offset = f.offset;
+          sent.length = f.data.length;
+        } else (sent.moreStreams ??= []).push({ streamId: f.streamId, offset: f.offset, length: f.data.length });
+      }
+      this.sent.add(sent);
       this.cc.onSent(wireSize);
       this.timeOfLastAckEliciting = now;
     }
-    return { pn, payload };
+    return { pn, payload, packet };
   }
 
   /** Strict priority by stream class (control, chat, file, bulk), round-robin within a class. */
-  private fillStreams(frames: Frame[], ranges: StreamRange[], room: number): void {
+  private fillStreams(frames: Frame[], room: number): void {
     for (let cls = 0; cls < STREAM_CLASS_COUNT && room > 8; cls++) {
       const ids = this.streamsOfClass(cls);
       if (ids.length === 0) continue;
-      let start = ids.findIndex((id) => id > this.rrCursor[cls]);
-      if (start < 0) start = 0;
+      let start = 0;
+      while (start < ids.length && ids[start] <= this.rrCursor[cls]) start++;
+      if (start === ids.length) start = 0;
       for (let k = 0; k < ids.length && room > 8; k++) {
         const id = ids[(start + k) % ids.length];
         const stream = this.sendStreams.get(id) as SendStream;
@@ -570,7 +632,6 @@ export class ReliableConnection {
         this.freshBytesSent += piece.fresh;
         const frame: Frame = { type: 'STREAM', streamId: id, offset: piece.offset, data: piece.data };
         frames.push(frame);
-        ranges.push({ streamId: id, offset: piece.offset, length: piece.data.length });
         room -= encodedFrameSize(frame);
         this.rrCursor[cls] = id;
       }

@@ -26,6 +26,20 @@ export class RangeSet {
   add(start: number, end: number): number {
     if (end <= start) return 0;
     const r = this.ranges;
+    // Fast path, the common case (packet numbers and stream bytes mostly arrive in order): the new
+    // range starts at or after the start of the last one, so it extends that range in place or follows it.
+    const last = r[r.length - 1];
+    if (last !== undefined && start >= last.start) {
+      if (start > last.end) {
+        r.push({ start, end });
+        while (r.length > this.maxRanges) r.shift();
+        return end - start;
+      }
+      if (end <= last.end) return 0;
+      const added = end - last.end;
+      last.end = end;
+      return added;
+    }
     // First range whose end >= start (it may merge with the new one).
     let i = this.lowerBound(start);
     let added = end - start;
@@ -90,7 +104,10 @@ export class RangeSet {
 
   /** Removes [start, end) from the set. */
   remove(start: number, end: number): void {
-    if (end <= start) return;
+    if (end <= start || this.ranges.length === 0) return;
+    // Nothing to remove when [start, end) lies entirely outside the set's span (the usual case: an
+    // acknowledged range that was never queued for retransmission).
+    if (end <= this.ranges[0].start || start >= this.ranges[this.ranges.length - 1].end) return;
     const next: Range[] = [];
     for (const r of this.ranges) {
       if (r.end <= start || r.start >= end) next.push(r);

@@ -5,6 +5,8 @@
 import { MAX_STREAM_MESSAGE } from './constants';
 import { RangeSet } from './range-set';
 
+const EMPTY = Buffer.alloc(0);
+
 export class FlowControlError extends Error {
   constructor(message: string) {
     super(message);
@@ -44,6 +46,14 @@ export class RecvStream {
     if (end > this.advertisedMax) throw new FlowControlError(`stream ${this.id} exceeded its flow-control limit`);
     const grew = Math.max(0, end - this.highestReceived);
     this.highestReceived = Math.max(this.highestReceived, end);
+    if (offset === this.readOffset && this.pending.size === 0) {
+      // In order with nothing waiting (every frame of a loss-free transfer): straight to the assembler.
+      // With nothing pending, `received` holds nothing above readOffset, so it has nothing to record.
+      const messages: Buffer[] = [];
+      this.readOffset = end;
+      this.assemble(data, messages);
+      return { messages, grew };
+    }
     for (const gap of this.received.gaps(Math.max(offset, this.readOffset), end)) {
       this.pending.set(gap.start, data.subarray(gap.start - offset, gap.end - offset));
       this.received.add(gap.start, gap.end);
@@ -64,16 +74,22 @@ export class RecvStream {
     let data = chunk;
     while (data.length > 0) {
       if (this.expected < 0) {
-        const need = 4 - this.partialBytes;
-        const take = data.subarray(0, need);
-        this.partial.push(take);
-        this.partialBytes += take.length;
-        data = data.subarray(take.length);
-        if (this.partialBytes < 4) return;
-        const length = Buffer.concat(this.partial).readUInt32BE(0);
+        let length: number;
+        if (this.partialBytes === 0 && data.length >= 4) {
+          length = data.readUInt32BE(0);
+          data = data.subarray(4);
+        } else {
+          // The 4-byte prefix is split across frames.
+          const take = data.subarray(0, 4 - this.partialBytes);
+          this.partial.push(take);
+          this.partialBytes += take.length;
+          data = data.subarray(take.length);
+          if (this.partialBytes < 4) return;
+          length = Buffer.concat(this.partial).readUInt32BE(0);
+          this.partial = [];
+          this.partialBytes = 0;
+        }
         if (length > MAX_STREAM_MESSAGE) throw new FlowControlError(`stream ${this.id} message of ${length} bytes exceeds the limit`);
-        this.partial = [];
-        this.partialBytes = 0;
         this.expected = length;
         if (length === 0) {
           out.push(Buffer.alloc(0));
@@ -81,12 +97,15 @@ export class RecvStream {
         }
         continue;
       }
-      const take = data.subarray(0, this.expected - this.partialBytes);
+      const need = this.expected - this.partialBytes;
+      // A chunk that ends inside the message is kept whole (no subarray to make).
+      const take = data.length <= need ? data : data.subarray(0, need);
       this.partial.push(take);
       this.partialBytes += take.length;
-      data = data.subarray(take.length);
+      data = take === data ? EMPTY : data.subarray(take.length);
       if (this.partialBytes === this.expected) {
-        out.push(this.partial.length === 1 ? Buffer.from(this.partial[0]) : Buffer.concat(this.partial));
+        // One copy, so the message does not pin the packet buffers it came in.
+        out.push(this.partial.length === 1 ? Buffer.from(this.partial[0]) : Buffer.concat(this.partial, this.partialBytes));
         this.partial = [];
         this.partialBytes = 0;
         this.expected = -1;

@@ -7,8 +7,11 @@ export const RUNS = 3;
 export const DATAGRAM_SIZE = 1200;
 /** Socket buffers for every socket (the conventions fix 4 MiB; UdpDriver uses the same by default). */
 export const SOCKET_BUFFER_BYTES = 4 * 1024 * 1024;
-/** Datagrams the raw sender may have handed to libuv without a completion: keeps its memory bounded. */
-export const RAW_MAX_IN_FLIGHT = 512;
+/**
+ * Datagrams the raw sender hands to node:dgram per batch (one completion callback per batch, like
+ * UdpDriver's flush); it waits for that completion before the next batch, which bounds its memory.
+ */
+export const RAW_BATCH_DATAGRAMS = 512;
 
 /** Throughput: skip slow start and JIT warm-up, then count this long. */
 export const THROUGHPUT_WARMUP_MS = 1_000;

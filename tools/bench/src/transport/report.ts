@@ -9,6 +9,7 @@ import {
   IDLE_SESSIONS,
   MAX_BUFFERED_BYTES,
   MESSAGE_BYTES,
+  RAW_BATCH_DATAGRAMS,
   RUNS,
   THROUGHPUT_WARMUP_MS,
   THROUGHPUT_WINDOW_MS,
@@ -93,7 +94,8 @@ export function renderTransportSection(r: TransportResults): string {
   out.push(
     `* **Goodput** is counted at a separate receiver process over ${THROUGHPUT_WINDOW_MS / 1000} s, starting ${THROUGHPUT_WARMUP_MS / 1000} s ` +
       `after the first byte arrives (slow start and JIT warm-up excluded). Raw baseline: one process sends ${DATAGRAM_SIZE}-byte datagrams ` +
-      `as fast as node:dgram takes them (same unconnected-socket send call as UdpDriver, 4 MiB socket buffers), another counts the bytes ` +
+      `as fast as node:dgram takes them (the same send path as UdpDriver: an unconnected socket with the address on every send, synchronous lookup of IP literals, ` +
+      `a completion callback only on the last datagram of each ${RAW_BATCH_DATAGRAMS}-datagram batch, 4 MiB socket buffers), another counts the bytes ` +
       `that arrive. Session: an InitiatorEndpoint sends ${MESSAGE_BYTES / 1024} KiB messages on stream ${BULK_STREAM_ID}, topping up while ` +
       `\`connection.buffered(${BULK_STREAM_ID})\` < ${MAX_BUFFERED_BYTES / 1024 / 1024} MiB; a ResponderEndpoint in another process counts ` +
       `delivered message bytes (acknowledgements, congestion control and AES-256-GCM all on). The ratio is the median of the three ` +

@@ -1,12 +1,15 @@
 /**
  * The raw baseline: plain node:dgram, no protocol. The sender uses the same socket calls as UdpDriver
- * (unconnected socket, address on every send) so the ratio isolates what the protocol costs.
+ * (an unconnected socket with the address on every send, IP literals answered by literalLookup, a
+ * completion callback only on the last datagram of each batch) so the ratio isolates what the
+ * protocol costs.
  */
 import { randomBytes } from 'node:crypto';
 import dgram from 'node:dgram';
 import { MeasureWindow } from '../../shared/measure-window';
+import { literalLookup } from '@clawchat/protocol/node';
 import { onCommands, reply } from '../../shared/worker-side';
-import { DATAGRAM_SIZE, RAW_MAX_IN_FLIGHT, SOCKET_BUFFER_BYTES } from '../constants';
+import { DATAGRAM_SIZE, RAW_BATCH_DATAGRAMS, SOCKET_BUFFER_BYTES } from '../constants';
 
 export interface RawReceiverConfig {
   warmupMs: number;
@@ -14,7 +17,7 @@ export interface RawReceiverConfig {
 }
 
 async function bindLoopback(host = '127.0.0.1'): Promise<dgram.Socket> {
-  const socket = dgram.createSocket('udp4');
+  const socket = dgram.createSocket({ type: 'udp4', lookup: literalLookup });
   await new Promise<void>((resolve, reject) => {
     socket.once('error', reject);
     socket.bind(0, host, () => {
@@ -58,26 +61,21 @@ export interface RawSenderConfig {
 export async function runRawSender(c: RawSenderConfig): Promise<void> {
   const socket = await bindLoopback();
   const payload = randomBytes(DATAGRAM_SIZE);
-  let inFlight = 0;
   let sent = 0;
   let errors = 0;
-  let pumpQueued = false;
   let stopped = false;
+  // One batch per turn of the event loop, like UdpDriver's flush; the next batch starts once the last
+  // datagram of this one has been handed to the kernel (libuv completes sends in order), which bounds
+  // what waits in libuv's queue when the socket buffer is full.
   const pump = () => {
-    pumpQueued = false;
-    while (!stopped && inFlight < RAW_MAX_IN_FLIGHT) {
-      inFlight++;
-      socket.send(payload, c.port, '127.0.0.1', onSent);
-    }
+    if (stopped) return;
+    for (let i = 1; i < RAW_BATCH_DATAGRAMS; i++) socket.send(payload, c.port, '127.0.0.1');
+    socket.send(payload, c.port, '127.0.0.1', onBatchSent);
   };
-  function onSent(err: Error | null): void {
-    inFlight--;
+  function onBatchSent(err: Error | null): void {
     if (err) errors++;
-    else sent++;
-    if (!pumpQueued && !stopped) {
-      pumpQueued = true;
-      setImmediate(pump);
-    }
+    else sent += RAW_BATCH_DATAGRAMS;
+    if (!stopped) setImmediate(pump);
   }
   onCommands(
     () => undefined,
