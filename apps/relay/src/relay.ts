@@ -90,6 +90,9 @@ export class Relay {
   ) {
     this.link = new LlmLink({ host: cfg.llmIp, port: cfg.llmPort, key: localKey, log: log.child('link') });
     this.link.on('message', (m) => this.fromLlm(m));
+    // A piece from the LLM server leaves for its client in the same turn of the event loop, ahead of
+    // the ACK the link owes the LLM server (which the link's own flush sends right after).
+    this.link.on('batchEnd', () => this.driver?.flushNow());
     this.link.on('down', () => this.failAllPending('LLM_UNREACHABLE'));
     this.link.on('up', () => this.reannounceClients());
   }
@@ -165,6 +168,8 @@ export class Relay {
       }
     }
     this.releaseHeldCredit();
+    // What this batch forwarded leaves for the LLM server now, not after the client ACKs and a loop turn.
+    this.link.flushNow();
   }
 
   private onSessionEvent(record: ClientRecord, event: SessionEvent): void {

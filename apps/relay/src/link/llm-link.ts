@@ -36,6 +36,8 @@ export interface LlmLinkEvents {
   up: [];
   down: [reason: string];
   message: [LinkMessage];
+  /** After the messages of one batch of datagrams were emitted: a chance to send their forwards at once. */
+  batchEnd: [];
 }
 
 export class LlmLink extends EventEmitter<LlmLinkEvents> {
@@ -100,6 +102,7 @@ export class LlmLink extends EventEmitter<LlmLinkEvents> {
   private onActivity(): void {
     const endpoint = this.endpoint;
     if (!endpoint) return;
+    let forwarded = false;
     for (const e of endpoint.drainEvents()) {
       if (e.kind === 'established') {
         this.up = true;
@@ -120,11 +123,13 @@ export class LlmLink extends EventEmitter<LlmLinkEvents> {
             continue;
           }
           this.emit('message', { sessionId, streamClass, streamId: ev.streamId, data: ev.data });
+          forwarded = true;
         } else if (ev.kind === 'closed') {
           this.markDown(`the LLM server closed the link (${ev.reason})`);
         }
       }
     }
+    if (forwarded) this.emit('batchEnd');
   }
 
   private schedulePings(): void {
@@ -170,6 +175,11 @@ export class LlmLink extends EventEmitter<LlmLinkEvents> {
     if (!session || !session.trySend(streamId, data)) return false;
     this.driver?.kick();
     return true;
+  }
+
+  /** Sends what is queued for the LLM server now instead of at the end of this loop turn (see UdpDriver.flushNow). */
+  flushNow(): void {
+    this.driver?.flushNow();
   }
 
   release(streamId: number, bytes: number): void {
