@@ -74,6 +74,6 @@ test('the traced run’s hops are listed with their share, and the largest are n
   const text = renderRelaySection(r);
   expect(text).toContain('| LLM server: CHAT in → first CHAT_DELTA out | 400 µs | 40.0 % |');
   expect(text).toContain('the largest hops were LLM server: CHAT in → first CHAT_DELTA out (400 µs)');
-  expect(text).toContain('time inside the relay and the LLM server was 60.0 %');
+  expect(text).toContain("time inside the relay and the LLM server was 60.0 % of the hops' summed medians");
   expect(renderRelaySection(results(1, 0.2))).not.toContain('Where the first delta');
 });

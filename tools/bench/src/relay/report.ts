@@ -11,14 +11,16 @@ const KEEPALIVE_WORK_MS = 0.5;
 const list = (values: number[], f: (n: number) => string) => values.map(f).join(' / ');
 const times = (ratio: number) => `${ratio.toFixed(1)}×`;
 
+const sumOfHops = (stages: NonNullable<RelayResults['stages']>): number => stages.stagesP50Ms.reduce((sum, x) => sum + x.p50Ms, 0);
+
 /** Names the largest hops of the traced chain and how much of it is time inside the processes. */
 function stagesSentence(stages: NonNullable<RelayResults['stages']>): string {
   const sorted = [...stages.stagesP50Ms].sort((a, b) => b.p50Ms - a.p50Ms);
   const inside = stages.stagesP50Ms.filter((x) => !x.stage.includes('(network)')).reduce((sum, x) => sum + x.p50Ms, 0);
   return (
     `In the traced run the largest hops were ${sorted[0].stage} (${formatMs(sorted[0].p50Ms)}) and ${sorted[1].stage} ` +
-    `(${formatMs(sorted[1].p50Ms)}); time inside the relay and the LLM server was ${formatPercent(inside / stages.totalP50Ms)} of the chain's ` +
-    `${formatMs(stages.totalP50Ms)}, the rest is the four loopback hops with their process wake-ups.`
+    `(${formatMs(sorted[1].p50Ms)}); time inside the relay and the LLM server was ${formatPercent(inside / sumOfHops(stages))} of the ` +
+    `hops' summed medians, the rest is the four loopback hops with their process wake-ups.`
   );
 }
 
@@ -86,10 +88,12 @@ export function renderRelaySection(r: RelayResults): string {
     out.push('');
     out.push(`**Where the first delta's time goes** (one extra run with every datagram timestamped, ${formatCount(stages.samples)} turns; p50 of each hop):`);
     out.push('');
-    out.push('| Hop | p50 | Share of the chain |');
+    out.push('| Hop | p50 | Share of the summed medians |');
     out.push('|---|---:|---:|');
-    for (const x of stages.stagesP50Ms) out.push(`| ${x.stage} | ${formatMs(x.p50Ms)} | ${formatPercent(x.p50Ms / stages.totalP50Ms)} |`);
-    out.push(`| whole chain, first datagram out of the client → first CHAT_DELTA datagram into it | ${formatMs(stages.totalP50Ms)} | |`);
+    const sum = sumOfHops(stages);
+    for (const x of stages.stagesP50Ms) out.push(`| ${x.stage} | ${formatMs(x.p50Ms)} | ${formatPercent(x.p50Ms / sum)} |`);
+    out.push(`| sum of the hops' medians | ${formatMs(sum)} | 100.0 % |`);
+    out.push(`| whole chain (its own median), first datagram out of the client → first CHAT_DELTA datagram into it | ${formatMs(stages.totalP50Ms)} | |`);
   }
   out.push('');
   out.push(
