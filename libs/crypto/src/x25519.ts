@@ -1,6 +1,6 @@
 // X25519 (RFC 7748) on node:crypto KeyObjects. Raw 32-byte keys are wrapped in fixed DER headers
 // (PKCS#8 / SPKI with OID 1.3.101.110) because node cannot import raw X25519 keys directly.
-import { createPrivateKey, createPublicKey, diffieHellman, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, diffieHellman, generateKeyPairSync, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { X25519_KEY_LENGTH } from './constants';
 import { InvalidPublicKeyError } from './errors';
 
@@ -38,12 +38,22 @@ function rawPublicKey(key: KeyObject): Buffer {
   return Buffer.from(key.export({ format: 'der', type: 'spki' }).subarray(SPKI_PREFIX.length));
 }
 
+/**
+ * A fresh key pair (every handshake makes one). The keys come out of the generation job already
+ * encoded as JWK: exporting a KeyObject that generateKeyPairSync returned can deadlock node 20 — the
+ * export holds the key's mutex while allocating, a garbage collection then runs the finished
+ * generation job's destructor, which takes the same mutex (seen as a hung benchmark worker; gdb showed
+ * ~KeyGenJob waiting inside ExportJWKEdKey). Encoding inside the job, while it is still referenced,
+ * and importing the JWK (which makes no job) never takes that path. JWK, not DER: importing a PKCS#8
+ * key costs ten times more.
+ */
 export function generateX25519KeyPair(): X25519KeyPair {
-  const { privateKey } = generateKeyPairSync('x25519');
-  // JWK export is far cheaper than DER for raw key bytes (it is the hot path of every handshake).
-  const jwk = privateKey.export({ format: 'jwk' });
+  const { privateKey: jwk } = generateKeyPairSync('x25519', {
+    publicKeyEncoding: { type: 'spki', format: 'jwk' },
+    privateKeyEncoding: { type: 'pkcs8', format: 'jwk' },
+  }) as unknown as { privateKey: JsonWebKey }; // @types/node 20 has no overload for JWK output
   const raw = Buffer.from(jwk.d as string, 'base64url');
-  importedPrivateKeys.set(raw, privateKey);
+  importedPrivateKeys.set(raw, createPrivateKey({ key: jwk, format: 'jwk' }));
   return { publicKey: Buffer.from(jwk.x as string, 'base64url'), privateKey: raw };
 }
 
