@@ -49,6 +49,9 @@ export interface DhResult {
   freshKeyDhPerSecond: number;
   /** The library's generateX25519KeyPair(). */
   keygenPerSecond: number;
+  /** aeadSealPacketInPlace / aeadOpenPacket of one full 1,200-byte data packet, one core (optional: older saved results lack it). */
+  sealPerSecond?: number;
+  openPerSecond?: number;
 }
 
 export interface MemorySnapshot {

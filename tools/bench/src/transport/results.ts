@@ -2,6 +2,7 @@
 import type { MachineInfo } from '../shared/machine';
 import type { ProfileSummary } from '../shared/cpu-profile';
 import { median } from '../shared/stats';
+import { DATAGRAM_SIZE } from './constants';
 import type { DhResult } from './messages';
 import type { HandshakeRun, MemoryRun, ThroughputRun } from './measure';
 
@@ -43,6 +44,14 @@ export interface TransportSummary {
   dhPerSecond: number;
   freshKeyDhPerSecond: number;
   keygenPerSecond: number;
+  /** AES-GCM of one full datagram on one core; undefined when the results predate the measurement. */
+  sealPerSecond?: number;
+  openPerSecond?: number;
+  /**
+   * The best ratio a session could reach if each side did nothing but the raw blast's socket call and
+   * the AES-GCM of each packet: t_raw ÷ (t_raw + the slower of seal and open).
+   */
+  cryptoCeilingRatio?: number;
   /** ACK-only and other packets the receiving session sent per packet it received (median). */
   receiverPacketsPerReceived: number;
   handshakes: { label: string; perSecond: number; ratio: number; cookieReplies: number; failed: number }[];
@@ -51,6 +60,18 @@ export interface TransportSummary {
 
 /** Responder-side X25519 operations per IKpsk2 handshake (es, ss, ee, se); the ratio's unit. */
 export const RESPONDER_DH_PER_HANDSHAKE = 4;
+
+function cryptoFloor(r: TransportResults): Pick<TransportSummary, 'sealPerSecond' | 'openPerSecond' | 'cryptoCeilingRatio'> {
+  const seals = r.dh.flatMap((d) => (d.sealPerSecond ? [d.sealPerSecond] : []));
+  const opens = r.dh.flatMap((d) => (d.openPerSecond ? [d.openPerSecond] : []));
+  const raw = median(r.throughput.map((t) => t.raw.bytesPerSecond));
+  if (seals.length === 0 || opens.length === 0 || raw <= 0) return {};
+  const sealPerSecond = median(seals);
+  const openPerSecond = median(opens);
+  const rawPacketSeconds = DATAGRAM_SIZE / raw;
+  const cryptoSeconds = Math.max(1 / sealPerSecond, 1 / openPerSecond);
+  return { sealPerSecond, openPerSecond, cryptoCeilingRatio: rawPacketSeconds / (rawPacketSeconds + cryptoSeconds) };
+}
 
 export function summarise(r: TransportResults): TransportSummary {
   const rawDhPerSecond = median(r.dh.map((d) => d.rawDhPerSecond));
@@ -63,6 +84,7 @@ export function summarise(r: TransportResults): TransportSummary {
     dhPerSecond: median(r.dh.map((d) => d.dhPerSecond)),
     freshKeyDhPerSecond: median(r.dh.map((d) => d.freshKeyDhPerSecond)),
     keygenPerSecond: median(r.dh.map((d) => d.keygenPerSecond)),
+    ...cryptoFloor(r),
     receiverPacketsPerReceived: median(
       r.throughput.map((t) => (t.session.receiver && t.session.receiver.packetsReceived > 0 ? t.session.receiver.packetsSent / t.session.receiver.packetsReceived : 0)),
     ),

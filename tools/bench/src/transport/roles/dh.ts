@@ -4,9 +4,11 @@
  * x25519() twice: with a key it has seen before (the relay's static key: its import is cached) and with
  * a fresh key buffer every call (an ephemeral key's first use: the raw key is imported first).
  */
-import { diffieHellman, generateKeyPairSync } from 'node:crypto';
+import { diffieHellman, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { generateX25519KeyPair, x25519 } from '@clawchat/crypto';
+import { aeadOpenPacket, aeadSealPacketInPlace, generateX25519KeyPair, x25519 } from '@clawchat/crypto';
+import { DATA_HEADER_SIZE } from '@clawchat/protocol';
+import { DATAGRAM_SIZE } from '../constants';
 import { ratePerSecond } from '../../shared/stats';
 import { reply } from '../../shared/worker-side';
 
@@ -36,6 +38,16 @@ export async function runDhBaseline(c: DhConfig): Promise<void> {
   const dhPerSecond = timed(c.windowMs / 2, () => x25519(a.privateKey, b.publicKey));
   const freshKeyDhPerSecond = timed(c.windowMs / 2, () => x25519(Buffer.from(a.privateKey), b.publicKey));
   const keygenPerSecond = timed(c.windowMs / 2, () => generateX25519KeyPair());
-  await reply({ type: 'result', dhPerSecond, freshKeyDhPerSecond, keygenPerSecond, rawDhPerSecond });
+  // The floor of a data packet's cost: sealing and opening one full datagram, nothing else.
+  const key = randomBytes(32);
+  const packet = randomBytes(DATAGRAM_SIZE);
+  let counter = 0;
+  const sealPerSecond = timed(c.windowMs / 2, () => aeadSealPacketInPlace(key, counter++, packet, DATA_HEADER_SIZE));
+  const sealed = Buffer.from(packet);
+  const sealedCounter = counter - 1;
+  const openPerSecond = timed(c.windowMs / 2, () => {
+    if (!aeadOpenPacket(key, sealedCounter, sealed, DATA_HEADER_SIZE)) throw new Error('bench: a sealed packet did not open');
+  });
+  await reply({ type: 'result', dhPerSecond, freshKeyDhPerSecond, keygenPerSecond, rawDhPerSecond, sealPerSecond, openPerSecond });
   process.exit(0);
 }
