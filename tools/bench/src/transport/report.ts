@@ -137,7 +137,8 @@ export function renderTransportSection(r: TransportResults): string {
     s.cryptoCeilingRatio !== undefined && s.sealPerSecond && s.openPerSecond
       ? ` Sealing one full datagram costs ${(1e6 / s.sealPerSecond).toFixed(1)} µs and opening one ${(1e6 / s.openPerSecond).toFixed(1)} µs on ` +
         `this machine (node:crypto, measured in the same run), against ${((1e6 * DATAGRAM_SIZE) / s.rawBytesPerSecond).toFixed(1)} µs per ` +
-        `datagram for the raw blast: a session whose sides did nothing but the same socket call and the AES-GCM would reach at most ` +
+        `datagram for the raw blast (the pace of its slower side). Each session side pays at least that socket call plus one of the two, so ` +
+        `even a session that did nothing else would reach at most ` +
         `${formatPercent(s.cryptoCeilingRatio)} of the raw blast, before any acknowledgement, framing or timer.`
       : '';
   out.push(

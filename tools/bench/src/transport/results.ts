@@ -48,8 +48,9 @@ export interface TransportSummary {
   sealPerSecond?: number;
   openPerSecond?: number;
   /**
-   * The best ratio a session could reach if each side did nothing but the raw blast's socket call and
-   * the AES-GCM of each packet: t_raw ÷ (t_raw + the slower of seal and open).
+   * An upper bound on the ratio: the raw blast runs at the pace of its slower side (t_raw per datagram),
+   * and each session side pays at least that side's socket call plus its AES-GCM, so the session needs
+   * at least t_raw + the faster of seal and open per datagram: ratio ≤ t_raw ÷ (t_raw + min(seal, open)).
    */
   cryptoCeilingRatio?: number;
   /** ACK-only and other packets the receiving session sent per packet it received (median). */
@@ -69,7 +70,7 @@ function cryptoFloor(r: TransportResults): Pick<TransportSummary, 'sealPerSecond
   const sealPerSecond = median(seals);
   const openPerSecond = median(opens);
   const rawPacketSeconds = DATAGRAM_SIZE / raw;
-  const cryptoSeconds = Math.max(1 / sealPerSecond, 1 / openPerSecond);
+  const cryptoSeconds = Math.min(1 / sealPerSecond, 1 / openPerSecond);
   return { sealPerSecond, openPerSecond, cryptoCeilingRatio: rawPacketSeconds / (rawPacketSeconds + cryptoSeconds) };
 }
 
