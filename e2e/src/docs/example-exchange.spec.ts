@@ -15,7 +15,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { createHash, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, type JsonWebKey } from 'node:crypto';
 import * as cryptoLib from '@clawchat/crypto';
 import { HandshakeState, aeadSeal, counterNonce, hkdfSha256, hmacSha256, x25519PublicFromPrivate, type KeyPair } from '@clawchat/crypto';
 import * as protocolLib from '@clawchat/protocol';
@@ -38,7 +38,8 @@ import {
 // ------------------------------------------------------------------------------------------------
 // Pinned randomness. jest.mock is hoisted above the imports, so the endpoints see this node:crypto.
 
-const mockKeyPairs: { publicKey: KeyObject; privateKey: KeyObject }[] = [];
+/** What generateKeyPairSync returns with JWK encodings, which is how libs/crypto asks for key pairs. */
+const mockKeyPairs: { publicKey: JsonWebKey; privateKey: JsonWebKey }[] = [];
 const mockInts: number[] = [];
 const mockBytes: Buffer[] = [];
 
@@ -61,7 +62,7 @@ const PKCS8_X25519_PREFIX = Buffer.from('302e020100300506032b656e04220420', 'hex
 
 function queueKeyPair(privateKey: Buffer): void {
   const privateObject = createPrivateKey({ key: Buffer.concat([PKCS8_X25519_PREFIX, privateKey]), format: 'der', type: 'pkcs8' });
-  mockKeyPairs.push({ privateKey: privateObject, publicKey: createPublicKey(privateObject) });
+  mockKeyPairs.push({ privateKey: privateObject.export({ format: 'jwk' }), publicKey: createPublicKey(privateObject).export({ format: 'jwk' }) });
 }
 
 // ------------------------------------------------------------------------------------------------
