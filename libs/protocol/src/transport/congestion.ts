@@ -64,9 +64,21 @@ export class NewReno {
     this.bytesInFlight += bytes;
   }
 
-  onAcked(bytes: number, timeSent: number): void {
+  /**
+   * RFC 9002 §7.8: a window the sender does not use (it ran out of data, or the receiver's flow control
+   * held it back) must not grow, or a sender that later has data bursts a window it never tested into
+   * the network. "Used" as in Linux's tcp_is_cwnd_limited: at least half of it in flight, so the window
+   * stops growing once it is twice what the sender really keeps in flight (plus that round's growth).
+   * Ask once per ACK frame, before its packets are taken out of flight.
+   */
+  get windowUsed(): boolean {
+    return this.bytesInFlight >= this.window / 2;
+  }
+
+  /** `windowUsed`: the value of `windowUsed` when the ACK frame arrived. */
+  onAcked(bytes: number, timeSent: number, windowUsed = true): void {
     this.bytesInFlight = Math.max(0, this.bytesInFlight - bytes);
-    if (timeSent <= this.recoveryStart) return; // no growth for packets sent before the last loss
+    if (timeSent <= this.recoveryStart || !windowUsed) return; // no growth for packets sent before the last loss
     if (this.window < this.ssthresh) this.window += bytes;
     else this.window += (MAX_DATAGRAM_SIZE * bytes) / this.window;
   }

@@ -387,9 +387,10 @@ export class ReliableConnection {
     if (largestNewly.pn === largest && largestNewly.ackEliciting) {
       this.rtt.update(now - largestNewly.timeSent, ackDelayMs);
     }
+    const windowUsed = this.cc.windowUsed;
     for (const p of newlyAcked) {
       this.sent.delete(p.pn);
-      this.cc.onAcked(p.size, p.timeSent);
+      this.cc.onAcked(p.size, p.timeSent, windowUsed);
       this.streamsAcked(p);
       if (p.control.length && p.control.some((f) => f.type === 'REKEY')) this.events.push({ kind: 'rekeyAcked' });
     }
