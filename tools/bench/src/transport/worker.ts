@@ -1,5 +1,5 @@
 /** Entry of every transport benchmark worker process: `transport-worker.cjs <role> <config json>`. */
-import { workerArgs } from '../shared/worker-side';
+import { runWorkerRole } from '../shared/worker-side';
 import { runDhBaseline, type DhConfig } from './roles/dh';
 import { runHandshakeInitiator, runHandshakeResponder, type HandshakeInitiatorConfig, type HandshakeResponderConfig } from './roles/handshake';
 import { runMemoryInitiators, runMemoryResponder, type MemoryInitiatorsConfig, type MemoryResponderConfig } from './roles/memory';
@@ -7,7 +7,7 @@ import { runRawReceiver, runRawSender, type RawReceiverConfig, type RawSenderCon
 import { runSessionReceiver, runSessionSender, type SessionReceiverConfig, type SessionSenderConfig } from './roles/session-throughput';
 
 // Each role casts its own config: the orchestrator in the same bundle wrote it, so it has the right shape.
-const roles: Record<string, (config: unknown) => Promise<void>> = {
+void runWorkerRole({
   'raw-receiver': (c) => runRawReceiver(c as RawReceiverConfig),
   'raw-sender': (c) => runRawSender(c as RawSenderConfig),
   'session-receiver': (c) => runSessionReceiver(c as SessionReceiverConfig),
@@ -17,17 +17,4 @@ const roles: Record<string, (config: unknown) => Promise<void>> = {
   dh: (c) => runDhBaseline(c as DhConfig),
   'memory-responder': (c) => runMemoryResponder(c as MemoryResponderConfig),
   'memory-initiators': (c) => runMemoryInitiators(c as MemoryInitiatorsConfig),
-};
-
-export type TransportRole = keyof typeof roles;
-
-const { role, config } = workerArgs();
-const run = roles[role];
-if (!run) {
-  console.error(`bench worker: unknown role "${role}"`);
-  process.exit(2);
-}
-run(config).catch((err: unknown) => {
-  console.error(`bench worker ${role} failed: ${err instanceof Error ? err.message : String(err)}`);
-  process.exit(1);
 });
