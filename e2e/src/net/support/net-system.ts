@@ -67,17 +67,13 @@ export class NetSystem {
   /**
    * Starts the real client CLI in the client namespace (one device = one credential store).
    *
-   * Commands without --sec need the resumption credential the device stored at its first contact.
-   * Known client race (reported to the lead): that credential is written fire-and-forget and the CLI
-   * may exit before the write lands, leaving the device with a spent ticket and nothing stored. That is
-   * not what these network tests are about, so when it happened this says so on stderr and gives the
-   * command a freshly issued ticket instead of failing an unrelated test.
+   * Commands without --sec need the resumption credential the device stored at its first contact;
+   * the client saves it before it exits (this once was a race, now fixed), so its absence fails the test.
    */
   async cliStart(args: string[], opts: { device?: string; timeoutMs?: number } = {}): Promise<ReturnType<typeof nsRun>> {
     const device = opts.device ?? 'laptop';
     if (!args.includes('--sec') && !this.hasStoredCredential(device)) {
-      process.stderr.write(`[net] client bug: device "${device}" stored no resumption credential at its first contact; using an issued .sec for: ${args.join(' ')}\n`);
-      args = [...args, '--sec', await this.issueSec()];
+      throw new Error(`device "${device}" stored no resumption credential at its first contact, so \`${args.join(' ')}\` has nothing to connect with`);
     }
     return nsRun(this.net.ns.client, [BUNDLES.client, ...args], {
       cwd: this.dirs.downloads,
