@@ -34,8 +34,11 @@ describe('CredentialPolicy', () => {
     confirmed = [];
     policy = new CredentialPolicy(tickets, peers, log, (c) => confirmed.push(c));
   });
-  afterEach(() => {
+  afterEach(async () => {
     tickets.stop();
+    // Consuming a ticket and adding a peer write their files in the background: let them land first,
+    // or the folder can gain a temp file while it is being removed (ENOTEMPTY).
+    await Promise.all([tickets.flushed(), peers.flushed()]);
     rmSync(dir, { recursive: true, force: true });
   });
 
