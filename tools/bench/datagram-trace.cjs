@@ -2,6 +2,8 @@
 // relay round-trip run when BENCH_DATAGRAM_TRACE_DIR is set: records each datagram sent or received
 // as "<epoch ms, µs precision> S|R <local port> <bytes>" in <dir>/<pid>.log, and the process's command
 // line in <dir>/<pid>.name, so tools/bench/src/relay/stages.ts can say where a round trip's time goes.
+// globalThis.__benchTraceMark(kind) lets the bench's chat client add its own moments ("C": a CHAT
+// handed to the session, "D": its first CHAT_DELTA delivered) as "<t> <kind> 0 0" lines.
 // Plain CommonJS because it runs before any bundle is loaded.
 'use strict';
 const dir = process.env.BENCH_DATAGRAM_TRACE_DIR;
@@ -20,13 +22,14 @@ if (dir) {
   const record = (socket, kind, bytes) => {
     let port = 0;
     try {
-      port = socket.address().port;
+      port = socket ? socket.address().port : 0;
     } catch {
       // not bound yet
     }
     lines.push(`${(performance.timeOrigin + performance.now()).toFixed(3)} ${kind} ${port} ${bytes}\n`);
     if (lines.length >= 4096) flush();
   };
+  globalThis.__benchTraceMark = (kind) => record(null, kind, 0);
   const send = dgram.Socket.prototype.send;
   dgram.Socket.prototype.send = function (data, ...rest) {
     record(this, 'S', Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : data.length);

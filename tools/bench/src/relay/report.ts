@@ -93,7 +93,7 @@ export function renderRelaySection(r: RelayResults): string {
     const sum = sumOfHops(stages);
     for (const x of stages.stagesP50Ms) out.push(`| ${x.stage} | ${formatMs(x.p50Ms)} | ${formatPercent(x.p50Ms / sum)} |`);
     out.push(`| sum of the hops' medians | ${formatMs(sum)} | 100.0 % |`);
-    out.push(`| whole chain (its own median), first datagram out of the client → first CHAT_DELTA datagram into it | ${formatMs(stages.totalP50Ms)} | |`);
+    out.push(`| whole chain (its own median), CHAT handed to the client's session → first CHAT_DELTA delivered | ${formatMs(stages.totalP50Ms)} | |`);
   }
   out.push('');
   out.push(
@@ -130,8 +130,9 @@ export function renderRelaySection(r: RelayResults): string {
       `and LLM server, which stamps every datagram sent and received with the machine's clock. For each CHAT the chain of data ` +
       `datagrams (ACK-only ones, ~40 bytes, left out) is followed from the client to the LLM server and the first CHAT_DELTA back. ` +
       `"Network" hops are one process's send to the next one's receive event (kernel, wake-up, scheduling); the others are time inside ` +
-      `a process from receiving a datagram to sending the next one (decrypt, parse, work, encrypt). The chain starts at the datagram, so ` +
-      `it leaves out the client's own encrypt and decrypt, which the round-trip figure includes.`,
+      `a process from receiving a datagram to sending the next one (decrypt, parse, work, encrypt). The chat client also stamps the ` +
+      `moment it hands the CHAT to its session and the moment the first CHAT_DELTA comes out of it, so the chain covers the same span ` +
+      `as the round-trip figure (its own median differs a little: the traced run pays for the stamps).`,
   );
   out.push('');
   out.push('### Interpretation');

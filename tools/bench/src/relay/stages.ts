@@ -2,31 +2,37 @@
  * Where a chat round trip's time goes, from datagram timestamps (tools/bench/datagram-trace.cjs) of
  * the client, the relay and the LLM server in one traced run. For every CHAT the client sends, the
  * chain of datagrams that carries it to the LLM server and the first CHAT_DELTA back is followed hop
- * by hop; ACK-only datagrams are left out by size. All processes run on one machine, so their clocks
- * (performance.timeOrigin + now) agree to within microseconds.
+ * by hop; ACK-only datagrams are left out by size. The chat client also stamps when it handed the CHAT
+ * to its session and when the first CHAT_DELTA came out of it, so the client's own encrypt and decrypt
+ * are hops too. All processes run on one machine, so their clocks (performance.timeOrigin + now) agree
+ * to within microseconds.
  */
 import { percentile } from './latency';
 
 export interface TracedDatagram {
   /** Epoch milliseconds. */
   t: number;
-  kind: 'S' | 'R';
+  /** S/R: a datagram sent/received; C/D: the client's marks (CHAT handed over / first delta delivered). */
+  kind: 'S' | 'R' | 'C' | 'D';
   bytes: number;
 }
+
+const KINDS = new Set(['S', 'R', 'C', 'D']);
 
 export function parseTrace(text: string): TracedDatagram[] {
   const out: TracedDatagram[] = [];
   for (const line of text.split('\n')) {
     const [t, kind, , bytes] = line.split(' ');
-    if ((kind === 'S' || kind === 'R') && bytes !== undefined) out.push({ t: Number(t), kind, bytes: Number(bytes) });
+    if (KINDS.has(kind) && bytes !== undefined) out.push({ t: Number(t), kind: kind as TracedDatagram['kind'], bytes: Number(bytes) });
   }
   return out;
 }
 
 type Who = 'client' | 'relay' | 'llm';
 
-/** The hops of CHAT → first CHAT_DELTA, in order: who must send or receive next. */
-const CHAIN: { who: Who; kind: 'S' | 'R'; stage: string }[] = [
+/** The hops of CHAT → first CHAT_DELTA, in order, after the turn's start: who must send or receive next. */
+const CHAIN: { who: Who; kind: TracedDatagram['kind']; stage: string }[] = [
+  { who: 'client', kind: 'S', stage: 'client: CHAT handed to the session → datagram out' },
   { who: 'relay', kind: 'R', stage: 'client → relay (network)' },
   { who: 'relay', kind: 'S', stage: 'relay: client session → local link' },
   { who: 'llm', kind: 'R', stage: 'relay → LLM server (network)' },
@@ -34,6 +40,7 @@ const CHAIN: { who: Who; kind: 'S' | 'R'; stage: string }[] = [
   { who: 'relay', kind: 'R', stage: 'LLM server → relay (network)' },
   { who: 'relay', kind: 'S', stage: 'relay: local link → client session' },
   { who: 'client', kind: 'R', stage: 'relay → client (network)' },
+  { who: 'client', kind: 'D', stage: 'client: datagram in → CHAT_DELTA delivered' },
 ];
 
 export const STAGE_NAMES = CHAIN.map((c) => c.stage);
@@ -48,13 +55,14 @@ export interface StageBreakdown {
 
 /**
  * `minBytes` separates data from ACK-only datagrams (~40 bytes); `requests` limits the analysis to the
- * chat turns (the run ends with PINGs, which the relay answers itself).
+ * chat turns (the run ends with PINGs, which the relay answers itself). A turn starts at the client's
+ * "C" mark.
  */
 export function stageBreakdown(trace: Record<Who, TracedDatagram[]>, o: { minBytes: number; requests: number }): StageBreakdown {
   const events = (['client', 'relay', 'llm'] as const)
-    .flatMap((who) => trace[who].filter((d) => d.bytes >= o.minBytes).map((d) => ({ ...d, who })))
+    .flatMap((who) => trace[who].filter((d) => d.bytes >= o.minBytes || d.kind === 'C' || d.kind === 'D').map((d) => ({ ...d, who })))
     .sort((a, b) => a.t - b.t);
-  const requestAt = events.flatMap((e, i) => (e.who === 'client' && e.kind === 'S' ? [i] : [])).slice(0, o.requests);
+  const requestAt = events.flatMap((e, i) => (e.who === 'client' && e.kind === 'C' ? [i] : [])).slice(0, o.requests);
   const perStage: number[][] = CHAIN.map(() => []);
   const totals: number[] = [];
   requestAt.forEach((start, n) => {

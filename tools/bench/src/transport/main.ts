@@ -35,9 +35,11 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
+  // Both spellings, like --only=: `--profile-dir DIR` and `--profile-dir=DIR`.
   const get = (flag: string) => {
     const i = argv.indexOf(flag);
-    return i >= 0 ? argv[i + 1] : undefined;
+    if (i >= 0) return argv[i + 1];
+    return argv.find((a) => a.startsWith(`${flag}=`))?.slice(flag.length + 1);
   };
   const worker = get('--worker');
   const doc = get('--doc');

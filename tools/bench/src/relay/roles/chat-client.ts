@@ -15,6 +15,9 @@ export interface ChatClientConfig {
   turns: number;
 }
 
+/** Set by tools/bench/datagram-trace.cjs in the traced run only: stamps the turn's own moments. */
+const traceMark = (globalThis as { __benchTraceMark?: (kind: 'C' | 'D') => void }).__benchTraceMark ?? (() => undefined);
+
 function oneTurn(client: SessionClient, text: string): Promise<{ firstMs: number; doneMs: number }> {
   return new Promise((resolve, reject) => {
     let firstMs = -1;
@@ -22,10 +25,14 @@ function oneTurn(client: SessionClient, text: string): Promise<{ firstMs: number
     const start = performance.now();
     client.onMessage = (m: Message) => {
       if ((m as { re?: string }).re !== id) return;
-      if (m.type === 'CHAT_DELTA' && firstMs < 0) firstMs = performance.now() - start;
+      if (m.type === 'CHAT_DELTA' && firstMs < 0) {
+        firstMs = performance.now() - start;
+        traceMark('D');
+      }
       else if (m.type === 'CHAT_DONE') resolve({ firstMs, doneMs: performance.now() - start });
       else if (m.type === 'ERROR') reject(new Error(`chat turn failed: ${m.code} ${m.message}`));
     };
+    traceMark('C');
     id = client.send({ type: 'CHAT', text });
   });
 }
