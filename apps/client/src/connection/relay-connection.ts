@@ -585,7 +585,8 @@ export class RelayConnection implements ClientConnection {
     session.send(streamClassFor(request.msg.type), bytes);
     request.sent = true;
     this.lastSentAt = monotonicNow();
-    this.driver.kick();
+    // Out now rather than a loop turn later: a chat line should not wait behind the event loop.
+    this.driver.flushSoon();
   }
 
   /**

@@ -45,7 +45,6 @@ export class LinkServer implements Outbox {
   private waiters: (() => void)[] = [];
   private driver: UdpDriver | undefined;
   private readonly endpoint: ResponderEndpoint;
-  private flushQueued = false;
 
   constructor(private readonly o: LinkServerOptions) {
     const key = o.key;
@@ -141,23 +140,10 @@ export class LinkServer implements Outbox {
     } catch {
       return false; // closed between the check and the send
     }
-    this.flushSoon();
+    // Answers are mostly sent from async code (a provider's stream, a file read) that runs after the
+    // driver's own flush of this loop turn; waiting for the next turn would add one to every answer.
+    this.driver?.flushSoon();
     return true;
-  }
-
-  /**
-   * Answers are mostly sent from async code (a provider's stream, a file read) that runs after the
-   * driver's own flush of this loop turn; waiting for the next turn would add one to every answer.
-   * So what is sent is flushed once the current synchronous run and the microtasks queued so far have
-   * finished: everything sent together still shares datagrams.
-   */
-  private flushSoon(): void {
-    if (this.flushQueued) return;
-    this.flushQueued = true;
-    queueMicrotask(() => {
-      this.flushQueued = false;
-      this.driver?.flushNow();
-    });
   }
 
   push(message: EncodableMessage, streamClass: number, except?: string): number {

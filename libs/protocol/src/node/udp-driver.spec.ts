@@ -126,6 +126,31 @@ describe('UdpDriver', () => {
     expect(a.got[0].text).toBe('now');
   });
 
+  test('flushSoon sends once the synchronous run and its microtasks are over, in one flush for several sends', async () => {
+    const a = await peer();
+    const machine = new ScriptedMachine();
+    const flushes: number[] = [];
+    const flush = machine.flush.bind(machine);
+    machine.flush = () => {
+      const out = flush();
+      flushes.push(out.length);
+      return out;
+    };
+    const driver = await driverWith(machine);
+    await pump(driver);
+    flushes.length = 0;
+    machine.queued.push({ to: a.address, data: Buffer.from('one') });
+    driver.flushSoon();
+    machine.queued.push({ to: a.address, data: Buffer.from('two') });
+    driver.flushSoon();
+    expect(machine.queued).toHaveLength(2); // nothing sent synchronously
+    await Promise.resolve();
+    expect(machine.queued).toHaveLength(0); // sent before any loop turn (a setImmediate would still be pending)
+    expect(flushes).toEqual([2]);
+    await a.waitFor(2);
+    expect(a.got.map((g) => g.text)).toEqual(['one', 'two']);
+  });
+
   test('counts send errors without a callback on every datagram', async () => {
     const machine = new ScriptedMachine();
     const driver = await driverWith(machine);

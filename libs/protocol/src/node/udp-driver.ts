@@ -52,6 +52,7 @@ export class UdpDriver {
   private timer: NodeJS.Timeout | undefined;
   private timerAt = Infinity;
   private flushQueued = false;
+  private flushSoonQueued = false;
   private closed = false;
   /**
    * Send errors seen. Only the last datagram of each batch carries a completion callback (node 20
@@ -169,6 +170,21 @@ export class UdpDriver {
     if (!m || this.closed) return;
     this.sendAll(m.flush(monotonicNow()));
     this.schedule();
+  }
+
+  /**
+   * For what the owner sends from its own code (a key press, a provider's stream, a file read) rather
+   * than from onActivity: flushes once the current synchronous run and the microtasks queued so far
+   * have finished, instead of a loop turn later as kick() would. Several sends in one run still share
+   * datagrams. Received datagrams keep using kick(), so a burst of them is answered with one batch of ACKs.
+   */
+  flushSoon(): void {
+    if (this.flushSoonQueued || this.closed) return;
+    this.flushSoonQueued = true;
+    queueMicrotask(() => {
+      this.flushSoonQueued = false;
+      this.flushNow();
+    });
   }
 
   private schedule(): void {

@@ -134,7 +134,7 @@ export class SessionClient {
   send(msg: Record<string, unknown> & { type: string }): string {
     const id = newMessageId();
     this.session.send(streamClassFor(msg.type), encodeMessage({ ...msg, id } as unknown as Message));
-    this.driver.kick();
+    this.driver.flushSoon(); // as the real client's requests do
     return id;
   }
 
