@@ -4,6 +4,7 @@ module.exports = {
   projects: [
     '<rootDir>/libs/crypto/jest.config.cjs',
     '<rootDir>/libs/protocol/jest.config.cjs',
+    '<rootDir>/libs/atomic-file/jest.config.cjs',
     '<rootDir>/libs/security-file/jest.config.cjs',
     '<rootDir>/libs/context/jest.config.cjs',
     '<rootDir>/libs/cron/jest.config.cjs',

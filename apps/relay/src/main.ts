@@ -10,8 +10,8 @@ import {
   SecError,
   generateBootstrapKey,
   resolveBootstrapKey,
-  writeFileAtomicSync,
 } from '@clawchat/security-file';
+import { writeFileAtomicSync } from '@clawchat/atomic-file';
 import { ConfigError, USAGE, parseArgs, resolveConfig, type ParsedArgs, type RelayConfig } from './config';
 import { callRelay, ControlUnavailable } from './control/client';
 import { controlSocketPath, type ControlAnswer, type ControlRequest } from './control/protocol';

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { appendFile, mkdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic } from './atomic-write';
+import { writeFileAtomic } from '@clawchat/atomic-file';
 import { CRON_LOG_MAX_BYTES, CRON_LOG_MAX_OUTPUT_CHARS, MAX_SLUG_CHARS } from './constants';
 import type { StartReason } from './scheduler';
 

@@ -1,8 +1,9 @@
 /**
  * The sidecar state file (e.g. <state dir>/cron-state.json): load it, tolerate damage, save it atomically.
  */
-import { readFile, rename } from 'node:fs/promises';
-import { writeFileAtomic } from './atomic-write';
+import { mkdir, readFile, rename } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { writeFileAtomic } from '@clawchat/atomic-file';
 import { emptyCronState, parseCronState, type CronState } from './cron-state';
 
 export interface LoadedCronState {
@@ -40,7 +41,10 @@ export class CronStateStore {
 
   save(state: CronState): Promise<void> {
     const text = `${JSON.stringify(state, null, 2)}\n`;
-    const next = this.queue.then(() => writeFileAtomic(this.file, text));
+    const next = this.queue.then(async () => {
+      await mkdir(dirname(this.file), { recursive: true, mode: 0o700 });
+      await writeFileAtomic(this.file, text);
+    });
     this.queue = next.catch(() => undefined);
     return next;
   }

@@ -20,5 +20,4 @@ export {
 export { emptyCronState, parseCronState, type CronState, type CronJobState, type RunStatus } from './cron-state';
 export { CronStateStore, type LoadedCronState } from './cron-state-store';
 export { CronLog, jobSlug, type CronRunRecord, type CronLogOptions } from './cron-log';
-export { writeFileAtomic } from './atomic-write';
 export * as cronConstants from './constants';

@@ -11,7 +11,6 @@ export {
 } from './bootstrap-key';
 export { type SecBody, type RelayEndpoint, isSecBody, findSecBodyProblem } from './sec-body';
 export { sealSec, openSec, readSecHeader, type SecHeader } from './sec-format';
-export { writeFileAtomic, writeFileAtomicSync, SECRET_FILE_MODE } from './atomic-write';
 export { type Ticket, type TicketSecret, newTicketSecret } from './ticket';
 export {
   SecIssuer,

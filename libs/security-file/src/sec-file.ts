@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import { writeFileAtomic, writeFileAtomicSync } from './atomic-write';
+import { writeFileAtomic, writeFileAtomicSync } from '@clawchat/atomic-file';
 import { generateBootstrapKey, normalizeBootstrapKey, validateBootstrapKey } from './bootstrap-key';
 import { BOOTSTRAP_KEY_FILE_NAME, CURRENT_SEC_FILE_NAME } from './constants';
 import type { RelayEndpoint, SecBody } from './sec-body';

@@ -8,7 +8,7 @@ import { mkdir, readFile, unlink } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { generateX25519KeyPair, x25519PublicFromPrivate, type X25519KeyPair } from '@clawchat/crypto';
-import { writeFileAtomic } from '@clawchat/security-file';
+import { writeFileAtomic } from '@clawchat/atomic-file';
 import { CREDENTIALS_FILE_NAME } from './constants';
 import { ConnectError } from './connect-error';
 

@@ -9,9 +9,9 @@
  *   llm_session.archive.jsonl (fsynced), then rewrite the session: a crash in between can repeat
  *   turns in the archive, never lose them.
  */
-import { open, readdir, readFile, rename, unlink } from 'node:fs/promises';
+import { mkdir, open, readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic } from '@clawchat/cron';
+import { removeStaleTempFiles, writeFileAtomic } from '@clawchat/atomic-file';
 import type { ChatHistoryResult, ChatTurn, SessionResetResult } from '@clawchat/protocol';
 import { MAX_HISTORY_PAGE_BYTES, SESSION_ARCHIVE_FILE, SESSION_FILE } from '../constants';
 import { describeError, type Logger } from '../log';
@@ -72,7 +72,8 @@ export class ConversationStore {
   static async open(o: ConversationStoreOptions): Promise<ConversationStore> {
     const now = (o.now ?? Date.now)();
     const file = join(o.stateDir, SESSION_FILE);
-    await removeStaleTemps(o.stateDir);
+    await mkdir(o.stateDir, { recursive: true, mode: 0o700 }); // private: it holds the conversation
+    await removeStaleTempFiles(file); // a write cut short by a crash
     let data: SessionData;
     try {
       data = parseSessionFile(await readFile(file, 'utf8'));
@@ -222,16 +223,4 @@ export class ConversationStore {
     this.byId.clear();
     for (const turn of this.data.turns) this.byId.set(turn.id, turn);
   }
-}
-
-/** Temp files of writes cut short by a crash (named by writeFileAtomic). */
-async function removeStaleTemps(dir: string): Promise<void> {
-  let names: string[];
-  try {
-    names = await readdir(dir);
-  } catch {
-    return;
-  }
-  const pattern = new RegExp(`^\\.${SESSION_FILE.replace(/\./g, '\\.')}\\.\\d+\\.[0-9a-f]+\\.tmp$`);
-  await Promise.all(names.filter((n) => pattern.test(n)).map((n) => unlink(join(dir, n)).catch(() => undefined)));
 }

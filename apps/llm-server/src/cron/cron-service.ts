@@ -20,12 +20,12 @@ import {
   parseCronFile,
   Scheduler,
   setJobEnabled,
-  writeFileAtomic,
   cronConstants,
   type CronJobDefinition,
   type CronParseError as LibParseError,
   type SchedulerAction,
 } from '@clawchat/cron';
+import { writeFileAtomic } from '@clawchat/atomic-file';
 import type { Provider } from '@clawchat/llm';
 import {
   isMessageId,

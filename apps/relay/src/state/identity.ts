@@ -7,7 +7,7 @@ import { randomInt, createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { generateX25519KeyPair, x25519PublicFromPrivate, type X25519KeyPair } from '@clawchat/crypto';
-import { writeFileAtomicSync } from '@clawchat/security-file';
+import { removeStaleTempFilesSync, writeFileAtomicSync } from '@clawchat/atomic-file';
 
 const KEY_FILE = 'relay-static.key';
 const PORT_FILE = 'relay.port';
@@ -26,6 +26,7 @@ function readOptional(file: string): string | undefined {
 
 export function loadOrCreateStaticKey(securityDir: string): { keyPair: X25519KeyPair; created: boolean } {
   const file = path.join(securityDir, KEY_FILE);
+  removeStaleTempFilesSync(file); // a write cut short by a crash
   const stored = readOptional(file);
   if (stored !== undefined) {
     const privateKey = Buffer.from(stored.trim(), 'base64');

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { writeFileAtomic, writeFileAtomicSync } from '@clawchat/security-file';
+import { removeStaleTempFilesSync, writeFileAtomic, writeFileAtomicSync } from '@clawchat/atomic-file';
 import { fingerprint } from './identity';
 
 export interface Peer {
@@ -26,6 +26,7 @@ export class PeerStore {
 
   constructor(securityDir: string) {
     this.file = path.join(securityDir, FILE);
+    removeStaleTempFilesSync(this.file); // a write cut short by a crash
     let raw: string | undefined;
     try {
       raw = readFileSync(this.file, 'utf8');

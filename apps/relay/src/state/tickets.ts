@@ -11,13 +11,13 @@ import {
   currentSecPath,
   isTicketLookupError,
   secBodyForTicket,
-  writeFileAtomic,
   writeSecFile,
   type RelayEndpoint,
   type SecIssuerState,
   type Ticket,
   type TicketRejection,
 } from '@clawchat/security-file';
+import { removeStaleTempFilesSync, writeFileAtomic } from '@clawchat/atomic-file';
 import type { Logger } from '../log';
 
 const STATE_FILE = 'tickets.json';
@@ -44,6 +44,7 @@ export class TicketBook {
 
   constructor(private readonly o: TicketOptions) {
     this.stateFile = path.join(o.securityDir, STATE_FILE);
+    removeStaleTempFilesSync(this.stateFile); // a write cut short by a crash
     this.issuer = this.load();
   }
 

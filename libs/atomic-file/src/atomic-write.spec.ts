@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { writeFileAtomic, writeFileAtomicSync } from './atomic-write';
+import { isTempFileOf, removeStaleTempFiles, removeStaleTempFilesSync, tempPathFor, writeFileAtomic, writeFileAtomicSync } from './atomic-write';
 
 describe('writeFileAtomic', () => {
   let dir: string;
@@ -74,5 +74,32 @@ describe('writeFileAtomic', () => {
     await Promise.all(payloads.map((payload) => writeFileAtomic(target, payload)));
     expect(payloads).toContain(fs.readFileSync(target, 'utf8'));
     expect(fs.readdirSync(dir)).toEqual(['race']);
+  });
+
+  it('removes the temp files a crashed write left, and nothing else', async () => {
+    const target = path.join(dir, 'llm_session.json');
+    fs.writeFileSync(target, '{"turns":[]}');
+    const leftovers = ['.llm_session.json.4242.0a1b2c3d4e5f.tmp', '.llm_session.json.17.ffffffffffff.tmp'];
+    const others = ['.other.json.4242.0a1b2c3d4e5f.tmp', '.llm_session.json.tmp', 'llm_session.json.4242.00.tmp', '.llm_session.json.12.xyz.tmp'];
+    for (const name of [...leftovers, ...others]) fs.writeFileSync(path.join(dir, name), 'x');
+    expect(await removeStaleTempFiles(target)).toBe(2);
+    expect(fs.readdirSync(dir).sort()).toEqual(['llm_session.json', ...others].sort());
+    expect(await removeStaleTempFiles(path.join(dir, 'missing-folder', 'file'))).toBe(0);
+  });
+
+  it('the sync variant removes the same files', () => {
+    const target = path.join(dir, 'peers.json');
+    fs.writeFileSync(path.join(dir, '.peers.json.99.abcdef.tmp'), 'x');
+    fs.writeFileSync(path.join(dir, 'peers.json'), '{}');
+    expect(removeStaleTempFilesSync(target)).toBe(1);
+    expect(fs.readdirSync(dir)).toEqual(['peers.json']);
+  });
+
+  it('recognises the temp names it makes, for any target name', () => {
+    for (const name of ['peers.json', 'clawchat-current.sec', 'a.b.c', 'no-dot']) {
+      const target = path.join(dir, name);
+      expect(isTempFileOf(target, path.basename(tempPathFor(target)))).toBe(true);
+      expect(isTempFileOf(path.join(dir, `x${name}`), path.basename(tempPathFor(target)))).toBe(false);
+    }
   });
 });

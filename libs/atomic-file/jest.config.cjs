@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'atomic-file',
+  preset: '../../jest.preset.js',
+  rootDir: __dirname,
+};

@@ -1,0 +1,1 @@
+export { SECRET_FILE_MODE, isTempFileOf, removeStaleTempFiles, removeStaleTempFilesSync, writeFileAtomic, writeFileAtomicSync } from './atomic-write';
