@@ -18,6 +18,7 @@ import { controlSocketPath, type ControlAnswer, type ControlRequest } from './co
 import { startControlServer } from './control/server';
 import { LocalKeyError, loadLocalKey } from './link/local-key';
 import { createLogger, type Logger } from './log';
+import { DamagedStateError } from './state/state-file';
 import { Relay, publicEndpoints } from './relay';
 import { choosePort, loadOrCreateStaticKey, randomPublicPort, replaceStaticKey, savePort } from './state/identity';
 import { PeerStore } from './state/peers';
@@ -54,7 +55,15 @@ async function serve(cfg: RelayConfig, log: Logger): Promise<void> {
     throw err;
   }
 
-  const peers = new PeerStore(cfg.securityDir);
+  let peers: PeerStore;
+  try {
+    peers = new PeerStore(cfg.securityDir);
+  } catch (err) {
+    if (!(err instanceof DamagedStateError)) throw err;
+    throw new StartupError(
+      `clawchat-relay: ${err.message}. Restore it from a backup, or move it aside and start again: every device will then need a new .sec.`,
+    );
+  }
   peers.onError = (err) => log.error(`cannot save the known devices in ${cfg.securityDir}: ${err.message}`);
   const wall = () => Date.now();
   // The port and endpoints must be known before the first .sec is written, so bind first.
@@ -247,7 +256,13 @@ main().then(
     if (code >= 0) process.exit(code);
   },
   (err: Error) => {
-    const userError = err instanceof ConfigError || err instanceof StartupError || err instanceof ControlUnavailable || err instanceof SecError || err instanceof BootstrapKeyError;
+    const userError =
+      err instanceof ConfigError ||
+      err instanceof StartupError ||
+      err instanceof ControlUnavailable ||
+      err instanceof SecError ||
+      err instanceof BootstrapKeyError ||
+      err instanceof DamagedStateError;
     if (err instanceof StartupError) process.stderr.write(err.message + '\n');
     else process.stderr.write(`clawchat-relay: ${err.message}\n`);
     if (process.env.CLAWCHAT_DEBUG === '1') process.stderr.write(`${err.stack}\n`);

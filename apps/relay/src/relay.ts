@@ -70,6 +70,9 @@ export interface RelayStatus {
   handshakes: number;
 }
 
+/** Messages only the relay may originate on the local link (who is connected, as the relay saw it). */
+const RELAY_ORIGINATED: ReadonlySet<string> = new Set(['CLIENT_OPEN', 'CLIENT_CLOSE']);
+
 export class Relay {
   readonly startedAt = Date.now();
   private driver!: UdpDriver;
@@ -215,6 +218,11 @@ export class Relay {
       env = decodeEnvelope(data);
     } catch (err) {
       this.replyToClient(record, streamClass, { type: 'ERROR', code: 'BAD_REQUEST', message: (err as Error).message });
+      return;
+    }
+    if (RELAY_ORIGINATED.has(env.type)) {
+      // The LLM server trusts these because only the relay sends them: a client must not vouch for itself.
+      this.replyToClient(record, streamClass, { type: 'ERROR', re: env.id, code: 'BAD_REQUEST', message: `${env.type} is sent by the relay only` });
       return;
     }
     if (env.type === 'PING') {

@@ -196,6 +196,21 @@ describe('relay with a real LLM server', () => {
     expect(after.stdout).toContain('You said: after the crash');
   }, 60_000);
 
+  test('a client cannot announce itself to the LLM server: CLIENT_OPEN / CLIENT_CLOSE come from the relay only', async () => {
+    sys = await new TestSystem().start();
+    const client = await TestClient.fromSec(sys.secFile, sys.bootstrapKey, { name: 'honest-name' });
+    clients.push(client);
+    await client.until(() => client.state === 'established');
+    client.push({ type: 'CLIENT_OPEN', sessionId: '1', device: 'impostor-device', fingerprint: 'SHA256:forged' });
+    client.push({ type: 'CLIENT_CLOSE', sessionId: '1', reason: 'impostor closing' });
+    await client.until(() => client.messages.filter((m) => m.type === 'ERROR' && /relay only/.test(m.message)).length === 2, 10_000, 'two refusals');
+    // A full turn through the LLM server afterwards: the forged messages would have been logged before it.
+    const done = await client.request({ type: 'CHAT', text: 'still me' });
+    expect(done.type).toBe('CHAT_DONE');
+    expect(sys.llm.output).toContain('honest-name');
+    expect(sys.llm.output).not.toMatch(/impostor/);
+  }, 60_000);
+
   test('a client that reports itself compromised and keeps talking cannot take the relay down', async () => {
     sys = await new TestSystem().start();
     const s = sys;

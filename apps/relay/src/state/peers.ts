@@ -3,10 +3,10 @@
  * remembers each one's static public key, resumption id and PSK until it is revoked. Stored as JSON,
  * written atomically with mode 0600 (it holds PSKs).
  */
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { removeStaleTempFilesSync, writeFileAtomic, writeFileAtomicSync } from '@clawchat/atomic-file';
+import { removeStaleTempFilesSync, writeFileAtomicSync } from '@clawchat/atomic-file';
 import { fingerprint } from './identity';
+import { DamagedStateError, readStateFile } from './state-file';
 
 export interface Peer {
   deviceName: string;
@@ -19,6 +19,8 @@ export interface Peer {
 }
 
 const FILE = 'peers.json';
+/** How long a `lastSeen` change may wait to be written: informational only, so a crash may lose it. */
+const LAST_SEEN_SAVE_DELAY_MS = 1_000;
 
 export class PeerStore {
   private readonly peers = new Map<string, Peer>();
@@ -27,16 +29,10 @@ export class PeerStore {
   constructor(securityDir: string) {
     this.file = path.join(securityDir, FILE);
     removeStaleTempFilesSync(this.file); // a write cut short by a crash
-    let raw: string | undefined;
-    try {
-      raw = readFileSync(this.file, 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-    }
-    if (raw !== undefined) {
-      const parsed = JSON.parse(raw) as { peers: Peer[] };
-      for (const p of parsed.peers) this.peers.set(p.resumptionId, p);
-    }
+    const parsed = readStateFile(this.file) as { peers?: unknown } | undefined;
+    if (parsed === undefined) return;
+    if (!Array.isArray(parsed?.peers)) throw new DamagedStateError(`${this.file} is damaged (no list of peers)`);
+    for (const p of parsed.peers as Peer[]) this.peers.set(p.resumptionId, p);
   }
 
   byResumptionId(id: Buffer): Peer | undefined {
@@ -67,7 +63,7 @@ export class PeerStore {
 
   touch(peer: Peer, now: number): void {
     peer.lastSeen = now;
-    this.save();
+    this.saveSoon();
   }
 
   /** Peers matching a device name or fingerprint (prefix, with or without colons). */
@@ -81,31 +77,40 @@ export class PeerStore {
     this.saveNow();
   }
 
+  /**
+   * Every write is synchronous and whole (temp, fsync, rename) within one turn of the event loop, so
+   * two writes can never interleave: an older snapshot cannot land after a newer one (which is how a
+   * revoked peer could come back on the next start when a background write was still in flight).
+   * New devices and revocations are written at once; `lastSeen` updates, which happen on every
+   * reconnect, are coalesced into one write a little later, so a reconnect storm costs one fsync per
+   * LAST_SEEN_SAVE_DELAY_MS rather than one per handshake.
+   */
   private saveNow(): void {
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+    this.saveTimer = undefined;
     writeFileAtomicSync(this.file, JSON.stringify({ v: 1, peers: [...this.peers.values()] }, null, 2) + '\n');
   }
 
-  private writing: Promise<void> = Promise.resolve();
-  private dirty = false;
+  private saveTimer: NodeJS.Timeout | undefined;
 
-  /**
-   * `lastSeen` updates happen off the packet path (an fsync would stall every session): coalesced
-   * into one atomic write at a time, always of the newest state.
-   */
-  private save(): void {
-    if (this.dirty) return;
-    this.dirty = true;
-    this.writing = this.writing
-      .then(() => {
-        this.dirty = false;
-        return writeFileAtomic(this.file, JSON.stringify({ v: 1, peers: [...this.peers.values()] }, null, 2) + '\n');
-      })
-      .catch((err: Error) => this.onError?.(err));
+  private saveSoon(): void {
+    if (this.saveTimer) return;
+    this.saveTimer = setTimeout(() => this.saveOrReport(), LAST_SEEN_SAVE_DELAY_MS);
+    this.saveTimer.unref();
   }
 
-  /** Resolves when every change so far is on disk (shutdown, tests). */
+  private saveOrReport(): void {
+    try {
+      this.saveNow();
+    } catch (err) {
+      this.onError?.(err as Error);
+    }
+  }
+
+  /** Writes a pending `lastSeen` update now (shutdown, tests); resolves once everything is on disk. */
   flushed(): Promise<void> {
-    return this.writing;
+    if (this.saveTimer) this.saveOrReport();
+    return Promise.resolve();
   }
 
   onError: ((err: Error) => void) | undefined;

@@ -4,7 +4,6 @@
  * a handshake using it is confirmed (the PSK is proven then), so a lost handshake response never burns
  * it and a stranger who saw the ticket id cannot block it. Expiry is judged by this clock (the relay's).
  */
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   SecIssuer,
@@ -19,6 +18,7 @@ import {
 } from '@clawchat/security-file';
 import { removeStaleTempFilesSync, writeFileAtomic } from '@clawchat/atomic-file';
 import type { Logger } from '../log';
+import { DamagedStateError, readStateFile } from './state-file';
 
 const STATE_FILE = 'tickets.json';
 /** How long the PSK of a spent ticket is remembered, so its holder can be told why it was refused. */
@@ -51,8 +51,9 @@ export class TicketBook {
   private load(): SecIssuer {
     const now = this.o.now();
     try {
-      const state = JSON.parse(readFileSync(this.stateFile, 'utf8')) as SecIssuerState;
+      const state = readStateFile(this.stateFile) as SecIssuerState | undefined;
       if (
+        state &&
         state.validityMs === (this.o.validityMs ?? state.validityMs) &&
         state.regenerateEveryMs === (this.o.regenerateMs ?? state.regenerateEveryMs)
       ) {
@@ -61,7 +62,9 @@ export class TicketBook {
         return issuer;
       }
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') this.o.log.warn(`ticket state ${this.stateFile} unreadable, starting fresh: ${(err as Error).message}`);
+      // A damaged file costs only the outstanding tickets: a fresh .sec is written below.
+      const why = err instanceof DamagedStateError ? err.message : `${this.stateFile}: ${(err as Error).message}`;
+      this.o.log.warn(`ticket state unreadable, starting fresh: ${why}`);
     }
     return new SecIssuer({ now, validityMs: this.o.validityMs, regenerateEveryMs: this.o.regenerateMs });
   }
