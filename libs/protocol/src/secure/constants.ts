@@ -71,10 +71,33 @@ export const COOKIE_SECRET_LIFETIME_MS = 120_000;
 export const UNDER_LOAD_HANDSHAKES_PER_SECOND = 500;
 /** ...and stays in that mode for this long after the rate drops. */
 export const UNDER_LOAD_HOLD_MS = 1_000;
-/** Handshakes processed per source address per second while under load (token bucket). */
+/** ...or once this many handshakes are half-open: a slow flood (a few dozen a second, each held for the
+ * half-open lifetime) must meet the cookie and the per-source buckets long before the table is full. */
+export const UNDER_LOAD_HALF_OPEN = 128;
+/** Handshakes processed per source (IPv4 address or IPv6 /64) per second while under load (token bucket). */
 export const HANDSHAKES_PER_ADDRESS_PER_SECOND = 20;
 export const HANDSHAKE_BURST_PER_ADDRESS = 5;
+/** Token buckets remembered; the least recently used is forgotten beyond this (a forgotten bucket starts full). */
+export const MAX_RATE_BUCKETS = 65_536;
 
 /** Limits that bound the responder's memory. */
 export const MAX_SESSIONS = 4096;
 export const MAX_HALF_OPEN = 1024;
+/**
+ * Half-open handshakes one source may hold; its oldest is dropped for a new one beyond this. Enough for
+ * a household of devices behind one NAT starting at once; one attacking host cannot fill the table.
+ */
+export const MAX_HALF_OPEN_PER_SOURCE = 16;
+/**
+ * A half-open handshake not confirmed within this long is forgotten. The initiator confirms with its
+ * first data packet one round trip after sending the initiation, and re-sends a fresh initiation at
+ * least every 5 s (HANDSHAKE_RETRY_MAX_MS), so 10 s covers a lost packet or two; every second longer
+ * is a second a flood's entries would hold their slots.
+ */
+export const HALF_OPEN_LIFETIME_MS = 10_000;
+/**
+ * Initiator identities whose last initiation timestamp is remembered (replay check). The least recently
+ * seen is forgotten beyond this, so a flood of fresh keys cannot grow the table without end; forgetting
+ * one only re-opens a replay of its last initiation, which can never complete (no ephemeral key).
+ */
+export const MAX_REMEMBERED_INITIATORS = 65_536;

@@ -2,9 +2,11 @@ import { createHash, randomBytes } from 'node:crypto';
 import { generateX25519KeyPair } from '@clawchat/crypto';
 import { VirtualNet } from '../testing/virtual-net';
 import { CLIENT_PATTERN, CredentialKind, LOCAL_PATTERN } from './constants';
-import { mac, mac1Key } from './cookie';
+import { CookieGenerator, mac, mac1Key } from './cookie';
 import { InitiatorEndpoint, ResponderEndpoint, type PeerHello, type ResponderPolicy } from './endpoint';
+import { writeInitiation } from './handshake';
 import type { Address, SecureSession } from './session';
+import { parseCookieReply, tai64n } from './wire';
 
 const relayAddr: Address = { address: '10.0.0.1', port: 50000 };
 const clientAddr: Address = { address: '10.0.0.2', port: 40000 };
@@ -299,5 +301,78 @@ describe('secure endpoints', () => {
     expect(s.isClosed).toBe(false);
     expect(c.status(net.now).rekeys).toBe(6);
     expect(s.status(net.now).rekeys).toBe(6);
+  });
+});
+
+describe('half-open handshake table under a flood (someone who knows the relay key and a ticket id, not its PSK)', () => {
+  // IKpsk2 mixes the PSK in only at message 2, so such an initiation passes mac1 and Noise and is
+  // admitted; it can never be confirmed, but it holds a half-open slot until it expires.
+  const relayStatic = generateX25519KeyPair();
+  const ticketId = randomBytes(16);
+  const ticketPsk = randomBytes(32);
+  const deviceId = randomBytes(16);
+  const devicePsk = randomBytes(32);
+  const device = generateX25519KeyPair();
+  const policy: ResponderPolicy = {
+    pskFor: (kind, id) => (kind === CredentialKind.TICKET && id.equals(ticketId) ? ticketPsk : kind === CredentialKind.RESUMPTION && id.equals(deviceId) ? devicePsk : undefined),
+    admit: () => ({ resumptionId: randomBytes(16) }),
+    confirmed: () => undefined,
+  };
+  let wall = Date.parse('2026-11-25T12:00:00Z');
+  const initiationBody = (kind: number, id: Buffer, psk: Buffer, s = generateX25519KeyPair()): Buffer =>
+    writeInitiation({
+      pattern: CLIENT_PATTERN,
+      kind,
+      credentialId: id,
+      psk,
+      senderIndex: randomBytes(4).readUInt32BE(0) || 1,
+      timestamp: tai64n((wall += 1)),
+      deviceName: 'x',
+      localStatic: s,
+      remoteStatic: relayStatic.publicKey,
+    }).body;
+  const flood = (): Buffer => new CookieGenerator(relayStatic.publicKey).seal(initiationBody(CredentialKind.TICKET, ticketId, randomBytes(32)), 0);
+  const legit = { address: '203.0.113.9', port: 5000 };
+  /** The device's resumption, as the real initiator does it: a cookie reply is answered at once with mac2. */
+  const answeredLegit = (relay: ResponderEndpoint, cookies: CookieGenerator, now: number): boolean => {
+    for (let attempt = 0; attempt < 2; attempt++) {
+      relay.receive(cookies.seal(initiationBody(CredentialKind.RESUMPTION, deviceId, devicePsk, device), now), legit, now);
+      for (const d of relay.flush(now)) {
+        if (d.to.address !== legit.address) continue;
+        if (d.data[0] === 2) return true;
+        const reply = d.data[0] === 3 ? parseCookieReply(d.data) : undefined;
+        if (reply) cookies.consumeReply(reply.nonce, reply.sealedCookie, now);
+      }
+    }
+    return false;
+  };
+
+  test('one host flooding below the cookie threshold holds at most its own share and cannot lock a device out', () => {
+    const relay = new ResponderEndpoint({ pattern: CLIENT_PATTERN, identity: relayStatic.publicKey, localStatic: relayStatic, policy, now: 0 });
+    const cookies = new CookieGenerator(relayStatic.publicKey);
+    let answered = 0;
+    // 100 a second from one host: the old table (1024 slots, 20 s each) was full after 10 s.
+    for (let now = 0, n = 0; now < 25_000; now += 1000 / 100, n++) {
+      relay.receive(flood(), { address: '198.51.100.7', port: 40000 + (n % 1000) }, now);
+      relay.flush(now);
+      if (n % 250 === 249 && answeredLegit(relay, cookies, now)) answered++;
+    }
+    expect(answered).toBe(10); // every attempt of the device, one every 2.5 s
+    expect(relay.drops.halfOpenEvicted).toBeGreaterThan(2000); // the flood only ever replaced its own entries
+  });
+
+  test('many sources: past a few dozen half-open entries cookies are demanded, and the device still gets in', () => {
+    const relay = new ResponderEndpoint({ pattern: CLIENT_PATTERN, identity: relayStatic.publicKey, localStatic: relayStatic, policy, now: 0 });
+    const cookies = new CookieGenerator(relayStatic.publicKey);
+    let answered = 0;
+    let cookieReplies = 0;
+    for (let now = 0, n = 0; now < 20_000; now += 1000 / 100, n++) {
+      // A different address every time (spoofed, or a botnet): no per-source limit applies.
+      relay.receive(flood(), { address: `198.51.${n % 250}.${n % 200}`, port: 40000 }, now);
+      cookieReplies += relay.flush(now).filter((d) => d.data[0] === 3).length;
+      if (n % 250 === 249 && answeredLegit(relay, cookies, now)) answered++;
+    }
+    expect(cookieReplies).toBeGreaterThan(1000); // no DH work for most of the flood
+    expect(answered).toBe(8);
   });
 });

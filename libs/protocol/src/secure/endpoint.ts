@@ -18,11 +18,16 @@ import {
   HANDSHAKE_BURST_PER_ADDRESS,
   HANDSHAKE_RETRY_INITIAL_MS,
   HANDSHAKE_RETRY_MAX_MS,
+  HALF_OPEN_LIFETIME_MS,
   HANDSHAKE_TIMEOUT_MS,
   MAC_SIZE,
   MAX_HALF_OPEN,
+  MAX_HALF_OPEN_PER_SOURCE,
+  MAX_RATE_BUCKETS,
+  MAX_REMEMBERED_INITIATORS,
   MAX_SESSIONS,
   PacketType,
+  UNDER_LOAD_HALF_OPEN,
   UNDER_LOAD_HANDSHAKES_PER_SECOND,
   UNDER_LOAD_HOLD_MS,
 } from './constants';
@@ -36,6 +41,8 @@ import {
   writeResponse,
   type HandshakePatternName,
 } from './handshake';
+import { setMostRecent } from './recent-map';
+import { sourceKey } from './source-key';
 import { SecureSession, addressKey, type Address, type Datagram, type SessionEvent, type SessionOptions } from './session';
 import { buildCookieReply, parseCookieReply, parseData, parseInit, parseResp, tai64n } from './wire';
 
@@ -85,7 +92,9 @@ export type DropReason =
   | 'refused'
   | 'unknownIndex'
   | 'session'
-  | 'capacity';
+  | 'capacity'
+  /** Not a packet: a half-open handshake dropped for a newer one (its source's or the table's oldest). */
+  | 'halfOpenEvicted';
 
 export type ResponderEvent =
   | { kind: 'session'; session: SecureSession; hello: PeerHello }
@@ -137,6 +146,8 @@ interface Entry {
   resumptionPsk: Buffer;
   confirmed: boolean;
   createdAt: number;
+  /** sourceKey of the initiation's address: the unit of the per-source half-open limit. */
+  source: string;
   /**
    * The session's nextTimeout(), refreshed whenever the session is touched (its timers depend only on
    * its own state), so finding the endpoint's next wake-up does not ask a thousand idle sessions.
@@ -149,6 +160,9 @@ export class ResponderEndpoint {
   private readonly cookies: CookieChecker;
   private readonly indices = new IndexTable<Entry>();
   private readonly entries = new Set<Entry>();
+  /** The unconfirmed entries, oldest first (a Set keeps insertion order). */
+  private readonly halfOpen = new Set<Entry>();
+  /** Last accepted initiation timestamp per initiator identity, least recently seen first. */
   private readonly lastTimestamp = new Map<string, Buffer>();
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
   private readonly out: Datagram[] = [];
@@ -168,6 +182,7 @@ export class ResponderEndpoint {
     unknownIndex: 0,
     session: 0,
     capacity: 0,
+    halfOpenEvicted: 0,
   };
   handshakes = 0;
 
@@ -230,17 +245,18 @@ export class ResponderEndpoint {
       this.drops.mac1++;
       return;
     }
-    const source = addressKey(from);
+    const cookieSource = addressKey(from);
     this.countInitiation(now);
+    if (this.halfOpen.size >= UNDER_LOAD_HALF_OPEN) this.underLoadUntil = now + UNDER_LOAD_HOLD_MS;
     if (this.isUnderLoad(now)) {
-      if (!this.cookies.checkMac2(init.beforeMac2, init.mac2, source, now)) {
+      if (!this.cookies.checkMac2(init.beforeMac2, init.mac2, cookieSource, now)) {
         // The reply (52 bytes) is smaller than the initiation: no amplification.
-        const { nonce, sealed } = this.cookies.makeReply(init.mac1, source, now);
+        const { nonce, sealed } = this.cookies.makeReply(init.mac1, cookieSource, now);
         this.out.push({ to: from, data: buildCookieReply(init.senderIndex, nonce, sealed) });
         this.drops.cookie++;
         return;
       }
-      if (!this.takeToken(from.address, now)) {
+      if (!this.takeToken(sourceKey(from.address), now)) {
         this.drops.rateLimited++;
         return;
       }
@@ -276,14 +292,27 @@ export class ResponderEndpoint {
       this.drops.refused++;
       return;
     }
-    const halfOpen = this.halfOpenCount();
-    if (this.entries.size - halfOpen >= MAX_SESSIONS || halfOpen >= MAX_HALF_OPEN) {
+    if (this.entries.size - this.halfOpen.size >= MAX_SESSIONS) {
       this.drops.capacity++;
       return;
     }
-    this.lastTimestamp.set(who, read.timestamp);
+    this.rememberTimestamp(who, read.timestamp);
     this.dropHalfOpen(who, now);
-    const entry: Entry = { session: undefined, refuse: admitted.refuse, hello, resumptionPsk: Buffer.alloc(0), confirmed: false, createdAt: now };
+    // Full: the oldest half-open handshake makes room. A genuine one is confirmed one round trip after
+    // it began, so a flood must replace the whole table within that round trip to starve it; refusing
+    // the newest instead would let a slow flood hold every slot for the whole half-open lifetime.
+    const source = sourceKey(from.address);
+    this.evictOldestHalfOpen((e) => e.source === source, MAX_HALF_OPEN_PER_SOURCE);
+    this.evictOldestHalfOpen(() => true, MAX_HALF_OPEN);
+    const entry: Entry = {
+      session: undefined,
+      refuse: admitted.refuse,
+      hello,
+      resumptionPsk: Buffer.alloc(0),
+      confirmed: false,
+      createdAt: now,
+      source,
+    };
     const localIndex = this.indices.allocate(entry);
     const { body, result } = writeResponse(read, localIndex, init.senderIndex, admitted.resumptionId);
     entry.resumptionPsk = result.resumptionPsk;
@@ -299,6 +328,7 @@ export class ResponderEndpoint {
       ...this.o.session,
     });
     this.entries.add(entry);
+    this.halfOpen.add(entry);
     this.handshakes++;
     this.out.push({ to: from, data: sealResponse(body, read.remoteStatic ?? this.o.identity) });
   }
@@ -312,34 +342,40 @@ export class ResponderEndpoint {
     if (this.rateCount > UNDER_LOAD_HANDSHAKES_PER_SECOND) this.underLoadUntil = now + UNDER_LOAD_HOLD_MS;
   }
 
-  private takeToken(address: string, now: number): boolean {
-    const b = this.buckets.get(address) ?? { tokens: HANDSHAKE_BURST_PER_ADDRESS, at: now };
+  private takeToken(source: string, now: number): boolean {
+    const b = this.buckets.get(source) ?? { tokens: HANDSHAKE_BURST_PER_ADDRESS, at: now };
     b.tokens = Math.min(HANDSHAKE_BURST_PER_ADDRESS, b.tokens + ((now - b.at) / 1000) * HANDSHAKES_PER_ADDRESS_PER_SECOND);
     b.at = now;
-    if (this.buckets.size > 65_536) this.buckets.clear();
-    this.buckets.set(address, b);
+    setMostRecent(this.buckets, source, b, MAX_RATE_BUCKETS);
     if (b.tokens < 1) return false;
     b.tokens--;
     return true;
   }
 
-  private halfOpenCount(): number {
-    let n = 0;
-    for (const e of this.entries) if (!e.confirmed) n++;
-    return n;
+  private rememberTimestamp(who: string, timestamp: Buffer): void {
+    setMostRecent(this.lastTimestamp, who, timestamp, MAX_REMEMBERED_INITIATORS);
   }
 
-  /** A newer initiation from the same identity replaces its unconfirmed predecessor. */
+  /** A newer initiation from the same identity replaces its unconfirmed predecessor; expired ones go too. */
   private dropHalfOpen(who: string, now: number): void {
-    for (const e of this.entries) {
-      if (e.confirmed) continue;
+    for (const e of this.halfOpen) {
       const id = e.hello.remoteStatic ? e.hello.remoteStatic.toString('hex') : `credential:${e.hello.credentialId.toString('hex')}`;
-      if (id === who || now - e.createdAt > HANDSHAKE_TIMEOUT_MS) this.forget(e);
+      if (id === who || now - e.createdAt > HALF_OPEN_LIFETIME_MS) this.forget(e);
+    }
+  }
+
+  /** Forgets the oldest half-open entries matching `which` until fewer than `limit` remain. */
+  private evictOldestHalfOpen(which: (e: Entry) => boolean, limit: number): void {
+    const matching = [...this.halfOpen].filter(which);
+    for (let i = 0; i <= matching.length - limit; i++) {
+      this.forget(matching[i]);
+      this.drops.halfOpenEvicted++;
     }
   }
 
   private confirm(entry: Entry, now: number): void {
     entry.confirmed = true;
+    this.halfOpen.delete(entry);
     const session = entry.session as SecureSession;
     if (!entry.refuse) {
       const verdict = this.o.policy.confirmed(session, entry.hello, entry.resumptionPsk, now);
@@ -381,6 +417,7 @@ export class ResponderEndpoint {
   private forget(entry: Entry): void {
     entry.session?.destroy();
     this.entries.delete(entry);
+    this.halfOpen.delete(entry);
   }
 
   /** Closes one session from our side (revocation, shutdown); the CLOSE goes out on the next flush. */
@@ -392,7 +429,7 @@ export class ResponderEndpoint {
     for (const entry of [...this.entries]) {
       if (!entry.session) continue;
       if (!entry.confirmed) {
-        if (now - entry.createdAt > HANDSHAKE_TIMEOUT_MS) this.forget(entry);
+        if (now - entry.createdAt > HALF_OPEN_LIFETIME_MS) this.forget(entry);
         continue;
       }
       if (!entry.session.needsFlush) continue;
@@ -408,7 +445,7 @@ export class ResponderEndpoint {
   nextTimeout(): number | undefined {
     let t: number | undefined;
     for (const e of this.entries) {
-      const c = e.confirmed ? e.wake : e.createdAt + HANDSHAKE_TIMEOUT_MS + 1;
+      const c = e.confirmed ? e.wake : e.createdAt + HALF_OPEN_LIFETIME_MS + 1;
       if (c !== undefined && (t === undefined || c < t)) t = c;
     }
     return t;
