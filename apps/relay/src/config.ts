@@ -39,6 +39,8 @@ export const USAGE = `Usage:
   clawchat-relay issue                       write a fresh .sec for another device
   clawchat-relay revoke <device|fingerprint|--all>   the compromise procedure
   clawchat-relay rotate-identity             new relay key and bootstrap key; revokes every device
+  (the admin commands talk to the relay through DIR/relay.sock: give them the relay's --security-dir;
+   exit codes 0 ok, 1 refused, 2 usage, 3 no relay running)
 
 --ip is the address to listen on (0.0.0.0 or :: for all); the address clients dial goes into the .sec:
 --public-host if given, else --ip when it is a concrete address, else this machine's addresses.`;

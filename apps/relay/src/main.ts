@@ -18,10 +18,10 @@ import { controlSocketPath, type ControlAnswer, type ControlRequest } from './co
 import { startControlServer } from './control/server';
 import { LocalKeyError, loadLocalKey } from './link/local-key';
 import { createLogger, type Logger } from './log';
-import { DamagedStateError } from './state/state-file';
-import { Relay, publicEndpoints } from './relay';
+import { Relay, publicEndpoints, type RelayStatus } from './relay';
 import { choosePort, loadOrCreateStaticKey, randomPublicPort, replaceStaticKey, savePort } from './state/identity';
 import { PeerStore } from './state/peers';
+import { DamagedStateError } from './state/state-file';
 import { TicketBook } from './state/tickets';
 import { formatStatus } from './status-format';
 
@@ -39,8 +39,28 @@ class StartupError extends Error {
   }
 }
 
+/**
+ * One relay per security dir: a second one would take another port and rewrite relay.port (older .sec
+ * files then dial the wrong port) and replace the first one's admin socket. The admin socket answering
+ * is the sign that the first one is alive; a socket nobody answers is a leftover of a killed relay.
+ */
+async function refuseIfAlreadyRunning(securityDir: string): Promise<void> {
+  let answer: ControlAnswer;
+  try {
+    answer = await callRelay(controlSocketPath(securityDir), { cmd: 'status' }, 2_000);
+  } catch (err) {
+    if (err instanceof ControlUnavailable) return;
+    throw err;
+  }
+  const listen = answer.ok ? ` on ${(answer.status as RelayStatus).listen}` : '';
+  throw new StartupError(
+    `clawchat-relay: another relay is already running with ${securityDir}${listen}; stop it first (or give this one its own --security-dir)`,
+  );
+}
+
 async function serve(cfg: RelayConfig, log: Logger): Promise<void> {
   mkdirSync(cfg.securityDir, { recursive: true, mode: 0o700 });
+  await refuseIfAlreadyRunning(cfg.securityDir);
   const bootstrap = resolveBootstrapKey({ envValue: cfg.bootstrapKey, securityDir: cfg.securityDir, create: true });
   if (!bootstrap) throw new StartupError('no bootstrap key could be created');
   if (bootstrap.source === 'generated') announceNewBootstrapKey(bootstrap.key, bootstrap.file as string, log);
@@ -109,6 +129,12 @@ async function serve(cfg: RelayConfig, log: Logger): Promise<void> {
         case 'revoke': {
           const targets = req.all ? peers.list() : peers.match(req.target ?? '');
           if (!req.all && targets.length === 0) return { ok: false, error: `no known device matches "${req.target}" (see clawchat-relay status)` };
+          // Devices are named after their host by default, so a name often fits several: revoking them
+          // all would lock out devices the admin meant to keep. Ask for the fingerprint instead.
+          if (!req.all && targets.length > 1) {
+            const which = targets.map((p) => `${p.deviceName} ${p.fingerprint}`).join('; ');
+            return { ok: false, error: `"${req.target}" matches ${targets.length} devices (${which}); give the fingerprint (its first 4+ hex digits) of the one to revoke` };
+          }
           const closed = await relay.revoke(targets, req.all ? 'revoke --all' : `revoke ${req.target}`);
           return { ok: true, revoked: targets.map((p) => `${p.deviceName} (${p.fingerprint})`), closed, secFile: tickets.secPath };
         }
@@ -200,7 +226,7 @@ async function admin(args: ParsedArgs, cfg: RelayConfig): Promise<number> {
   else {
     const target = args.positional[0];
     if (!args.flags.has('all') && !target) {
-      process.stderr.write('revoke needs a device name or fingerprint, or --all (see clawchat-relay status)\n');
+      process.stderr.write('clawchat-relay: revoke needs a device name or fingerprint, or --all (see clawchat-relay status)\n');
       return 2;
     }
     req = { cmd: 'revoke', target, all: args.flags.has('all') };
@@ -267,6 +293,7 @@ main().then(
     else process.stderr.write(`clawchat-relay: ${err.message}\n`);
     if (process.env.CLAWCHAT_DEBUG === '1') process.stderr.write(`${err.stack}\n`);
     else if (!userError) process.stderr.write('(this is a bug; run with CLAWCHAT_DEBUG=1 for details and report it)\n');
-    process.exit(err instanceof ConfigError ? 2 : err instanceof StartupError ? err.exitCode : 1);
+    // The admin commands' codes match the client's: 2 usage, 3 cannot reach (here: no relay running).
+    process.exit(err instanceof ConfigError ? 2 : err instanceof StartupError ? err.exitCode : err instanceof ControlUnavailable ? 3 : 1);
   },
 );

@@ -4,6 +4,8 @@ import http from 'node:http';
 import path from 'node:path';
 import { CloseCode, type Message } from '@clawchat/protocol';
 import { readSecHeader } from '@clawchat/security-file';
+import { runToExit, spawnNode } from '@clawchat/testing';
+import { BUNDLES } from '../support/processes';
 import { TestSystem } from '../support/system';
 import { TestClient } from '../support/test-client';
 
@@ -194,6 +196,39 @@ describe('relay with a real LLM server', () => {
     expect(after.stderr).toBe('');
     expect(after.code).toBe(0);
     expect(after.stdout).toContain('You said: after the crash');
+  }, 60_000);
+
+  test('a name two devices share does not revoke both: the fingerprint picks one; a second relay on the same folder is refused', async () => {
+    sys = await new TestSystem().start();
+    const s = sys;
+    const first = await TestClient.fromSec(s.secFile, s.bootstrapKey, { name: 'twin' });
+    clients.push(first);
+    await first.until(() => first.state === 'established');
+    const issued = /wrote (\S+\.sec)/.exec((await s.admin(['issue'])).stdout)?.[1] as string;
+    const second = await TestClient.fromSec(issued, s.bootstrapKey, { name: 'twin' });
+    clients.push(second);
+    await second.until(() => second.state === 'established');
+    const ambiguous = await s.admin(['revoke', 'twin']);
+    expect(ambiguous.code).toBe(1);
+    expect(ambiguous.stderr).toMatch(/"twin" matches 2 devices/);
+    expect(first.closed).toBeUndefined();
+    expect(second.closed).toBeUndefined();
+    const status = JSON.parse((await s.admin(['status', '--json'])).stdout) as { status: { peers: { fingerprint: string }[] } };
+    const fingerprints = status.status.peers.map((p) => p.fingerprint);
+    const secondPrint = createHash('sha256').update(second.device.publicKey).digest('hex').slice(0, 4);
+    const target = fingerprints.find((f) => f.replace(/:/g, '').startsWith(secondPrint)) as string;
+    const exact = await s.admin(['revoke', target]);
+    expect(exact.code).toBe(0);
+    await second.until(() => !!second.closed, 10_000, 'second twin revoked');
+    expect(first.closed).toBeUndefined();
+    // Another relay on the same security folder would take another port and the admin socket.
+    const rival = await s.admin(['--ip', '127.0.0.1', '--llm-port', String(s.llmPort)]);
+    expect(rival.code).not.toBe(0);
+    expect(rival.stderr).toMatch(/another relay is already running/);
+    expect((await s.admin(['status'])).code).toBe(0); // the first one still answers
+    const gone = await runToExit(spawnNode([BUNDLES.relay, 'status'], { cwd: s.root, env: { ...process.env, CLAWCHAT_SECURITY_DIR: path.join(s.root, 'elsewhere') }, stdin: 'ignore' })).done;
+    expect(gone.code).toBe(3);
+    expect(gone.stderr).toMatch(/no relay is running.*--security-dir/);
   }, 60_000);
 
   test('a client cannot announce itself to the LLM server: CLIENT_OPEN / CLIENT_CLOSE come from the relay only', async () => {

@@ -25,7 +25,10 @@ export function callRelay(socketPath: string, req: ControlRequest, timeoutMs = 1
     });
     conn.on('error', (err: NodeJS.ErrnoException) => {
       clearTimeout(timer);
-      if (err.code === 'ENOENT' || err.code === 'ECONNREFUSED') reject(new ControlUnavailable(`no relay is running with this security dir (${socketPath} not found)`));
+      // The usual cause: the relay runs with another security dir (npm start uses .clawchat-dev/security).
+      const hint = 'a relay started with --security-dir or CLAWCHAT_SECURITY_DIR needs the same one here';
+      if (err.code === 'ENOENT') reject(new ControlUnavailable(`no relay is running with this security dir (${socketPath} not found; ${hint})`));
+      else if (err.code === 'ECONNREFUSED') reject(new ControlUnavailable(`no relay is running with this security dir (${socketPath} is left over from one that stopped; ${hint})`));
       else if (err.code === 'EACCES') reject(new ControlUnavailable(`permission denied on ${socketPath}: run as the relay's user`));
       else reject(new ControlUnavailable(`cannot talk to the relay: ${err.message}`));
     });
