@@ -195,6 +195,8 @@ describe('setJobEnabled', () => {
       }
       expect(caught).toBeInstanceOf(ProtocolError);
       expect((caught as ProtocolError).code).toBe('NOT_FOUND');
+      // Shown as is in the TUI and the CLI: names where to look, never a protocol message type.
+      expect((caught as ProtocolError).message).toBe(`No job named "${name}" in CRON.md; the Crontab tab and \`clawchat cron ls\` list the jobs.`);
     }
   });
 });

@@ -262,6 +262,14 @@ export function parseCronFile(text: string): CronFileParseResult {
 }
 
 /**
+ * NOT_FOUND for a job name CRON.md does not have. Shown as is in the TUI and the CLI, so it names the
+ * places a person can look (not a protocol message) and suits both.
+ */
+export function unknownJobError(name: string): ProtocolError {
+  return new ProtocolError('NOT_FOUND', `No job named "${name}" in CRON.md; the Crontab tab and \`clawchat cron ls\` list the jobs.`);
+}
+
+/**
  * Returns `fileText` with job `name`'s `enabled:` value set, every other byte unchanged (line endings
  * included). Without an `enabled:` line one is inserted right after the heading.
  * Throws ProtocolError NOT_FOUND when there is no such job.
@@ -271,7 +279,7 @@ export function setJobEnabled(fileText: string, name: string, enabled: boolean):
   const wanted = name.trim().toLowerCase();
   const section = sections.find((candidate) => candidate.name.toLowerCase() === wanted);
   if (!section) {
-    throw new ProtocolError('NOT_FOUND', `No job named "${name}" in CRON.md; list the jobs with CRON_LIST and check the name.`);
+    throw unknownJobError(name);
   }
   const lines = splitLines(fileText);
   const value = enabled ? 'true' : 'false';

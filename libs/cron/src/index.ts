@@ -1,6 +1,7 @@
 export {
   parseCronFile,
   setJobEnabled,
+  unknownJobError,
   type CronJobDefinition,
   type CronParseError,
   type CronFileParseResult,

@@ -16,7 +16,7 @@
  */
 import { ProtocolError } from '@clawchat/protocol';
 import { CRON_STATE_VERSION, MAX_RETRIES_PER_OCCURRENCE, RETRY_BACKOFF_MS } from './constants';
-import type { CronJobDefinition, MissedPolicy } from './cron-file';
+import { unknownJobError, type CronJobDefinition, type MissedPolicy } from './cron-file';
 import { emptyJobState, type CronJobState, type CronState, type RunStatus } from './cron-state';
 import { nextRun } from './schedule';
 import { localDateKey, serverTimeZone } from './time-zone';
@@ -213,7 +213,7 @@ export class Scheduler {
   /** Starts a job now (CRON_RUN). NOT_FOUND for an unknown job, BUSY while the same job runs. */
   runNow(name: string, now: number): SchedulerAction & { kind: 'start' } {
     const slot = this.slots.get(name) ?? [...this.slots.values()].find((s) => s.def.name.toLowerCase() === name.toLowerCase());
-    if (!slot) throw new ProtocolError('NOT_FOUND', `No cron job named "${name}"; check the name in CRON_LIST.`);
+    if (!slot) throw unknownJobError(name);
     if (slot.running) {
       throw new ProtocolError('BUSY', `Job "${slot.def.name}" is running now; wait for it to finish and try again.`);
     }

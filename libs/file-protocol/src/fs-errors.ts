@@ -16,6 +16,23 @@ export function errnoOf(err: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * A folder delete without `recursive` that meets contents. EXISTS, which no other FILE_DELETE failure
+ * uses (rmdir(2) itself may report EEXIST here), so a client can offer the recursive delete on the code
+ * alone; the text states the fact only, since what to offer (-r, a confirmation) is the client's choice.
+ */
+export function folderNotEmptyError(clientPath: string): ProtocolError {
+  return new ProtocolError('EXISTS', `${shown(clientPath)} is a folder and is not empty.`);
+}
+
+/**
+ * An upload or move onto a file that is there, without `overwrite`. EXISTS: the client offers the
+ * overwrite (-f, a confirmation) on the code; the text states the fact only.
+ */
+export function alreadyExistsError(clientPath: string): ProtocolError {
+  return new ProtocolError('EXISTS', `${shown(clientPath)} already exists.`);
+}
+
 /** Maps an error from node:fs (or passes a ProtocolError through unchanged). */
 export function toProtocolError(err: unknown, clientPath: string): ProtocolError {
   if (err instanceof ProtocolError) return err;
@@ -28,9 +45,9 @@ export function toProtocolError(err: unknown, clientPath: string): ProtocolError
     case 'EISDIR':
       return new ProtocolError('BAD_REQUEST', `${where} is a folder, not a file.`);
     case 'EEXIST':
-      return new ProtocolError('EXISTS', `${where} already exists; choose another name or ask to overwrite.`);
+      return alreadyExistsError(clientPath);
     case 'ENOTEMPTY':
-      return new ProtocolError('BAD_REQUEST', `${where} is a folder that is not empty; delete it recursively.`);
+      return folderNotEmptyError(clientPath);
     case 'ELOOP':
       return new ProtocolError('OUTSIDE_SANDBOX', `${where} is a symbolic link; links are not followed.`);
     case 'ENOSPC':

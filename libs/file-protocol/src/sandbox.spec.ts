@@ -89,7 +89,8 @@ describe('delete', () => {
   test('files and empty folders; non-empty folders only recursively', async () => {
     await sandbox.delete('a.txt');
     expect(existsSync(join(root, 'a.txt'))).toBe(false);
-    expect(await rejectionCode(sandbox.delete('docs'))).toBe('BAD_REQUEST');
+    // EXISTS (no other delete failure has it) and a neutral text: the client adds its own hint (-r).
+    await expect(sandbox.delete('docs')).rejects.toMatchObject({ code: 'EXISTS', message: '"docs" is a folder and is not empty.' });
     expect(existsSync(join(root, 'docs/deep/x.md'))).toBe(true);
     mkdirSync(join(root, 'empty'));
     await sandbox.delete('empty');
@@ -119,7 +120,7 @@ describe('move', () => {
   });
 
   test('never overwrites unless asked, and then only the same kind', async () => {
-    expect(await rejectionCode(sandbox.move('a.txt', 'b.txt'))).toBe('EXISTS');
+    await expect(sandbox.move('a.txt', 'b.txt')).rejects.toMatchObject({ code: 'EXISTS', message: '"b.txt" already exists.' });
     expect(readFileSync(join(root, 'a.txt'), 'utf8')).toBe('hello');
     expect(readFileSync(join(root, 'b.txt'), 'utf8')).toBe('bee');
     expect(await rejectionCode(sandbox.move('a.txt', 'docs', { overwrite: true }))).toBe('EXISTS');
@@ -133,7 +134,7 @@ describe('move', () => {
     expect(await rejectionCode(sandbox.move('docs', 'docs/deep/docs'))).toBe('BAD_REQUEST');
     expect(await rejectionCode(sandbox.move('docs', 'docs'))).toBe('BAD_REQUEST');
     expect(await rejectionCode(sandbox.move('', 'x'))).toBe('BAD_REQUEST');
-    expect(await rejectionCode(sandbox.move('a.txt', ''))).toBe('EXISTS');
+    expect(await rejectionCode(sandbox.move('a.txt', ''))).toBe('BAD_REQUEST');
     expect(await rejectionCode(sandbox.move('nope.txt', 'x'))).toBe('NOT_FOUND');
     expect(await rejectionCode(sandbox.move('a.txt', 'no/parent.txt'))).toBe('NOT_FOUND');
     expect(readFileSync(join(root, 'a.txt'), 'utf8')).toBe('hello');

@@ -11,7 +11,7 @@ import { ProtocolError } from '@clawchat/protocol';
 import { DEFAULT_CHUNK_BYTES, DEFAULT_MAX_UPLOAD_BYTES, DISK_SPACE_RESERVE_BYTES } from './constants';
 import { createDownload, type Download } from './download';
 import { hashRange } from './file-hash';
-import { toProtocolError } from './fs-errors';
+import { alreadyExistsError, errnoOf, folderNotEmptyError, toProtocolError } from './fs-errors';
 import { isPlainEntry, SandboxRoot } from './fs-guard';
 import {
   baseName,
@@ -182,7 +182,11 @@ export class Sandbox {
       if (!stats.isDirectory()) await unlink(abs);
       // rm() removes links inside the tree as links; it never follows them.
       else if (options.recursive === true) await rm(abs, { recursive: true });
-      else await rmdir(abs);
+      else await rmdir(abs).catch((err: unknown) => {
+        // POSIX lets rmdir(2) report contents as ENOTEMPTY or EEXIST; both mean the same here.
+        const errno = errnoOf(err);
+        throw errno === 'ENOTEMPTY' || errno === 'EEXIST' ? folderNotEmptyError(path.text) : err;
+      });
     });
   }
 
@@ -194,7 +198,8 @@ export class Sandbox {
     const from = parseSandboxPath(rawFrom);
     const to = parseSandboxPath(rawTo, 'destination');
     notRoot(from, 'moved');
-    if (to.segments.length === 0) throw new ProtocolError('EXISTS', 'The destination is the shared folder itself; name a file or folder inside it.');
+    // BAD_REQUEST, not EXISTS: overwrite could never help, so a client must not offer it.
+    if (to.segments.length === 0) throw new ProtocolError('BAD_REQUEST', 'The destination is the shared folder itself; name a file or folder inside it.');
     if (isSameOrInside(to, from)) throw new ProtocolError('BAD_REQUEST', `"${from.text}" cannot be moved onto or into itself.`);
     return mapped(from.text, async () => {
       const source = await this.root.inspectExisting(from);
@@ -203,7 +208,7 @@ export class Sandbox {
       const fromAbs = this.root.absolute(from);
       const toAbs = this.root.absolute(to);
       if (existing !== null) {
-        if (options.overwrite !== true) throw new ProtocolError('EXISTS', `"${to.text}" already exists; ask to overwrite or choose another name.`);
+        if (options.overwrite !== true) throw alreadyExistsError(to.text);
         if (existing.isDirectory() !== source.isDirectory()) {
           throw new ProtocolError('EXISTS', `"${to.text}" is a ${existing.isDirectory() ? 'folder' : 'file'}; it cannot be replaced by a ${source.isDirectory() ? 'folder' : 'file'}.`);
         }

@@ -36,7 +36,7 @@ export function uploadIdFor(path: string, size: number, sha256: string): string 
 /** Validates an upload id from the network. It becomes part of a file name, so it must be plain hex. */
 export function parseUploadId(raw: unknown): string {
   if (typeof raw !== 'string' || !UPLOAD_ID.test(raw)) {
-    throw new ProtocolError('BAD_REQUEST', 'The upload id is malformed; use the id returned by FILE_UPLOAD.');
+    throw new ProtocolError('BAD_REQUEST', 'The upload id is malformed; start the upload again.');
   }
   return raw;
 }

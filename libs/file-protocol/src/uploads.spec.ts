@@ -141,12 +141,16 @@ describe('checksum and overwrite', () => {
     writeFileSync(join(root, 'keep.txt'), 'old');
     const sandbox = await Sandbox.open(root);
     const request = { path: 'keep.txt', size: 3, sha256: sha256Hex('new') };
-    expect(await rejectionCode(sandbox.beginUpload(request))).toBe('EXISTS');
+    // EXISTS and a neutral text: the client adds its own hint (-f, a confirmation).
+    await expect(sandbox.beginUpload(request)).rejects.toMatchObject({ code: 'EXISTS', message: '"keep.txt" already exists.' });
     const { uploadId } = await sandbox.beginUpload({ ...request, overwrite: true });
     await sandbox.writeChunk(uploadId, 0, Buffer.from('new'));
     await sandbox.commit(uploadId);
     expect(readFileSync(join(root, 'keep.txt'), 'utf8')).toBe('new');
-    expect(await rejectionCode(sandbox.beginUpload({ path: 'docs', size: 3, sha256: sha256Hex('new'), overwrite: true }))).toBe('EXISTS');
+    // A folder is never replaced, so it is not EXISTS (which would make a client offer overwrite).
+    for (const overwrite of [false, true]) {
+      await expect(sandbox.beginUpload({ path: 'docs', size: 3, sha256: sha256Hex('new'), overwrite })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: '"docs" is a folder, not a file.' });
+    }
   });
 
   test('a file that appears before commit is not overwritten; overwrite can then be asked for', async () => {
@@ -155,7 +159,7 @@ describe('checksum and overwrite', () => {
     const { uploadId } = await sandbox.beginUpload(request);
     await sandbox.writeChunk(uploadId, 0, Buffer.from('new'));
     writeFileSync(join(root, 'race.txt'), 'theirs');
-    expect(await rejectionCode(sandbox.commit(uploadId))).toBe('EXISTS');
+    await expect(sandbox.commit(uploadId)).rejects.toMatchObject({ code: 'EXISTS', message: '"race.txt" already exists.' });
     expect(readFileSync(join(root, 'race.txt'), 'utf8')).toBe('theirs');
     const again = await sandbox.beginUpload({ ...request, overwrite: true });
     expect(again).toEqual({ uploadId, offset: 3 }); // the received bytes were kept

@@ -9,7 +9,7 @@ import { constants as fsConstants } from 'node:fs';
 import { link, open, rename, rm, statfs, type FileHandle } from 'node:fs/promises';
 import { ProtocolError } from '@clawchat/protocol';
 import { assertPlainEntry, type SandboxRoot } from './fs-guard';
-import { errnoOf, toProtocolError } from './fs-errors';
+import { alreadyExistsError, errnoOf, toProtocolError } from './fs-errors';
 import { hashRange } from './file-hash';
 import { KeyedLock } from './keyed-lock';
 import { parentOf, parseSandboxPath, type SandboxPath } from './sandbox-path';
@@ -160,7 +160,7 @@ export class Uploads {
   private async requireRecord(uploadId: string): Promise<UploadRecord> {
     const record = await this.staging.readRecord(uploadId);
     if (record === null) {
-      throw new ProtocolError('NOT_FOUND', 'No such upload (finished, aborted or expired); start it again with FILE_UPLOAD.');
+      throw new ProtocolError('NOT_FOUND', 'No such upload (finished, aborted or expired); start the upload again.');
     }
     return record;
   }
@@ -196,8 +196,9 @@ export class Uploads {
     const existing = await this.root.inspect(path);
     if (existing === null) return;
     assertPlainEntry(existing, path.text);
-    if (existing.isDirectory()) throw new ProtocolError('EXISTS', `"${path.text}" is a folder; choose another name.`);
-    if (!overwrite) throw new ProtocolError('EXISTS', `"${path.text}" already exists; ask to overwrite or choose another name.`);
+    // BAD_REQUEST, not EXISTS: overwrite never replaces a folder, so a client must not offer it.
+    if (existing.isDirectory()) throw new ProtocolError('BAD_REQUEST', `"${path.text}" is a folder, not a file.`);
+    if (!overwrite) throw alreadyExistsError(path.text);
   }
 
   /**

@@ -239,6 +239,32 @@ test('SESSION_RESET waits for the running turn, then archives the conversation',
   expect(store.turnCount).toBe(0);
 });
 
+describe('CHAT_QUEUED for a SESSION_RESET (position 1 = next; the codec refuses 0)', () => {
+  const queuedFor = (id: string) => outbox.answers(id).filter((m) => m.type === 'CHAT_QUEUED');
+
+  test('a reset with nothing running runs at once and is sent no CHAT_QUEUED', async () => {
+    await setUp();
+    await expect(chat.reset({ id: 'r' }, route(2))).resolves.toMatchObject({ archivedTurns: 0 });
+    expect(outbox.answers('r')).toEqual([]);
+  });
+
+  test('a reset behind a running reply and a waiting CHAT is told its real place, which moves up', async () => {
+    await setUp();
+    chat.chat({ type: 'CHAT', id: 'a', text: 'first' }, route(1));
+    chat.chat({ type: 'CHAT', id: 'b', text: 'second' }, route(1));
+    await provider.untilWaiting();
+    const reset = chat.reset({ id: 'r' }, route(2));
+    expect(queuedFor('r')).toEqual([{ type: 'CHAT_QUEUED', re: 'r', position: 2 }]);
+    provider.release(); // a ends, b runs: the reset is next
+    await outbox.until(() => queuedFor('r').length === 2);
+    expect(queuedFor('r')[1]).toEqual({ type: 'CHAT_QUEUED', re: 'r', position: 1 });
+    await provider.untilWaiting();
+    provider.release();
+    await expect(reset).resolves.toMatchObject({ archivedTurns: 2 });
+    expect(queuedFor('r')).toHaveLength(2);
+  });
+});
+
 /** Holds every session-file write until `open()` is called; `untilCalls(n)` resolves once n writes were asked for. */
 function gateSaves(): { untilCalls: (n: number) => Promise<void>; open: () => void } {
   let open!: () => void;

@@ -189,11 +189,13 @@ export class ChatService {
           }
         },
       });
-      this.pump();
+      // Told its place only when it must wait, checked before pump(): once pump() has taken it, it
+      // runs now, is no longer in the queue and has no place (CHAT_QUEUED.position starts at 1).
       if (waiter && this.running) {
         this.d.outbox.send(waiter.route, { type: 'CHAT_QUEUED', re: waiter.id, position: this.pending.length });
         this.syncHeartbeat();
       }
+      this.pump();
     });
   }
 

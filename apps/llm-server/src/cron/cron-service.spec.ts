@@ -101,7 +101,10 @@ test('a job never overlaps itself: CRON_RUN while it runs is BUSY; an unknown jo
   const cron = await start(slow);
   await cron.run({ type: 'CRON_RUN', id: 'r1', name: 'Morning' });
   await expect(cron.run({ type: 'CRON_RUN', id: 'r2', name: 'Morning' })).rejects.toMatchObject({ code: 'BUSY' });
-  await expect(cron.run({ type: 'CRON_RUN', id: 'r3', name: 'Evening' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  await expect(cron.run({ type: 'CRON_RUN', id: 'r3', name: 'Evening' })).rejects.toMatchObject({
+    code: 'NOT_FOUND',
+    message: 'No job named "Evening" in CRON.md; the Crontab tab and `clawchat cron ls` list the jobs.',
+  });
   release();
   await cron.settled();
   expect(events().filter((e) => e.event === 'started')).toHaveLength(1);

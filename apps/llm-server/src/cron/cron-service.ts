@@ -326,11 +326,11 @@ export class CronService implements CronHandlers {
         this.debounce.unref();
       });
       this.watcher.on('error', (error) => {
-        this.d.log.warn('cron', `stopped watching ${this.d.contextDir}: ${describeError(error)}; use CRON_RELOAD after editing CRON.md`);
+        this.d.log.warn('cron', `stopped watching ${this.d.contextDir}: ${describeError(error)}; after editing CRON.md, reload it with \`clawchat cron reload\` or from the Crontab tab`);
         this.watcher?.close();
       });
     } catch (error) {
-      this.d.log.warn('cron', `cannot watch ${this.d.contextDir} (${describeError(error)}); use CRON_RELOAD after editing CRON.md`);
+      this.d.log.warn('cron', `cannot watch ${this.d.contextDir} (${describeError(error)}); after editing CRON.md, reload it with \`clawchat cron reload\` or from the Crontab tab`);
     }
   }
 

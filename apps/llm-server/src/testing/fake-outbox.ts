@@ -1,8 +1,10 @@
 /**
  * An in-memory Outbox for unit tests: records what is sent and pushed, lets a test hold download
  * backpressure (buffered bytes) and release it, and awaits conditions without sleeping.
+ * Every message is encoded like the real link does, so a message the codec refuses (a field out of
+ * range) fails the test instead of turning into an INTERNAL error only in production.
  */
-import type { EncodableMessage } from '@clawchat/protocol';
+import { encodeMessage, type EncodableMessage } from '@clawchat/protocol';
 import type { Outbox, Route } from '../link/outbox';
 
 export interface Sent {
@@ -21,6 +23,7 @@ export class FakeOutbox implements Outbox {
   private waiters = new Set<() => void>();
 
   send(route: Route, message: EncodableMessage): boolean {
+    encodeMessage(message);
     if (this.closedClients.has(route.client)) return false;
     this.sent.push({ route, message });
     this.notify();
@@ -28,6 +31,7 @@ export class FakeOutbox implements Outbox {
   }
 
   push(message: EncodableMessage, streamClass: number, except?: string): number {
+    encodeMessage(message);
     this.pushed.push({ message, streamClass, except });
     this.notify();
     return this.clients.filter((c) => c !== except).length;
