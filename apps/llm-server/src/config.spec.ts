@@ -49,3 +49,16 @@ test('context caps come from CLAWCHAT_CONTEXT_FILE_CHARS / _TOTAL_CHARS; a bad o
   expect(() => run([], { CLAWCHAT_CONTEXT_TOTAL_CHARS: '-1' })).toThrow(/^CLAWCHAT_CONTEXT_TOTAL_CHARS must be a positive whole number of characters/);
   expect(() => run([], { CLAWCHAT_CONTEXT_FILE_CHARS: 'lots' })).toThrow(/CLAWCHAT_CONTEXT_FILE_CHARS/);
 });
+
+test('a files folder that would hand out the state folder, .env or the relay keys is refused', () => {
+  const load = (env: Record<string, string>, argv: string[] = []) => loadConfig({ argv, env, cwd: '/srv/claw' });
+  expect(() => load({ CLAWCHAT_FILES_DIR: '.' })).toThrow(/contains the state folder .* at \/srv\/claw\/data/);
+  expect(() => load({ CLAWCHAT_FILES_DIR: '/srv', CLAWCHAT_STATE_DIR: '/var/lib/claw' })).toThrow(/contains the \.env file/);
+  expect(() => load({ CLAWCHAT_FILES_DIR: '/var/lib/claw/shared/..', CLAWCHAT_STATE_DIR: '/tmp/st', CLAWCHAT_SECURITY_DIR: '/var/lib/claw/security' })).toThrow(
+    /relay's security folder/,
+  );
+  expect(() => load({}, ['--files-dir', '/srv/claw/data'])).toThrow(/CLAWCHAT_FILES_DIR \(or --files-dir\)/);
+  // Beside each other, or the files inside the state folder: nothing secret is served.
+  expect(load({ CLAWCHAT_FILES_DIR: '/srv/claw/files' }).kind).toBe('run');
+  expect(load({ CLAWCHAT_FILES_DIR: '/srv/claw/data/files' }).kind).toBe('run');
+});

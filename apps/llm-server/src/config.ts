@@ -3,7 +3,7 @@
  * Pure apart from reading the .env file (the caller passes its text). Every mistake is a ConfigError
  * whose message is one line naming the variable or flag and what it expects.
  */
-import { resolve } from 'node:path';
+import { isAbsolute, relative, resolve } from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import { ConfigError, type Env } from '@clawchat/llm';
 import { DEFAULT_CONTEXT_DIR, DEFAULT_FILES_DIR, DEFAULT_PORT, DEFAULT_STATE_DIR, LISTEN_HOST } from './constants';
@@ -114,6 +114,22 @@ export function mergeEnv(dotenvText: string | undefined, processEnv: Env): Env {
   return { ...fromFile, ...processEnv };
 }
 
+/**
+ * The files folder is served to every connected device, so it must not contain what the servers keep
+ * secret: with CLAWCHAT_FILES_DIR=. or ~ a device could download the local key or the relay's
+ * credentials and outlive its own revocation.
+ */
+function checkSandboxHoldsNoSecrets(filesDir: string, secrets: { what: string; path: string }[]): void {
+  for (const secret of secrets) {
+    const inside = relative(filesDir, secret.path);
+    if (inside === '' || (!inside.startsWith('..') && !isAbsolute(inside))) {
+      throw new ConfigError(
+        `the files folder ${filesDir} contains ${secret.what} at ${secret.path}, and every connected device can read it; set CLAWCHAT_FILES_DIR (or --files-dir) to a folder that holds only files to share`,
+      );
+    }
+  }
+}
+
 export function loadConfig(input: { argv: readonly string[]; env: Env; cwd: string }): CliRequest {
   const flags = parseFlags(input.argv);
   if (flags.help) return { kind: 'help' };
@@ -131,6 +147,11 @@ export function loadConfig(input: { argv: readonly string[]; env: Env; cwd: stri
   const localKeyBase64 = read(env, 'CLAWCHAT_LOCAL_KEY');
   const fileChars = read(env, 'CLAWCHAT_CONTEXT_FILE_CHARS');
   const totalChars = read(env, 'CLAWCHAT_CONTEXT_TOTAL_CHARS');
+  checkSandboxHoldsNoSecrets(resolve(input.cwd, filesDir), [
+    { what: 'the state folder (the local key, the conversation)', path: resolve(input.cwd, stateDir) },
+    { what: 'the .env file (API keys)', path: resolve(input.cwd, '.env') },
+    { what: "the relay's security folder (its keys, every device's credential)", path: resolve(input.cwd, read(env, 'CLAWCHAT_SECURITY_DIR') ?? 'security') },
+  ]);
   return {
     kind: 'run',
     config: {

@@ -17,6 +17,7 @@ import { createHelloHandler } from './hello';
 import { ClientRegistry } from './link/client-registry';
 import { LinkServer } from './link/link-server';
 import { Router } from './link/router';
+import { acquireInstanceLock, type InstanceLock } from './instance-lock';
 import { loadOrCreateLocalKey } from './local-key';
 import type { Logger } from './log';
 
@@ -37,6 +38,23 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
   const budgetTokens = contextTokensFor(primary.model, config.env);
 
   await mkdir(config.stateDir, { recursive: true, mode: 0o700 });
+  const lock = await acquireInstanceLock(config.stateDir);
+  try {
+    return await startWithLock(config, log, provider, budgetTokens, lock);
+  } catch (error) {
+    await lock.release();
+    throw error;
+  }
+}
+
+async function startWithLock(
+  config: ServerConfig,
+  log: Logger,
+  provider: FailoverChain,
+  budgetTokens: number,
+  lock: InstanceLock,
+): Promise<RunningServer> {
+  const primary = provider.providers[0];
   await mkdir(config.filesDir, { recursive: true });
   const localKey = await loadOrCreateLocalKey(config.stateDir, config.localKeyBase64);
   if (localKey.created) log.info('link', `created the local key ${localKey.source} (the relay reads it from there)`);
@@ -93,6 +111,7 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
         files.close();
         await Promise.allSettled([chat.close(), cron.close()]);
         await link.close();
+        await lock.release();
       })();
       return closing;
     },

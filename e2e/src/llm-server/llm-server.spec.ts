@@ -248,6 +248,22 @@ test('the server is not reachable on a non-loopback address', async () => {
   ).rejects.toThrow(/handshake failed/);
 });
 
+test('a second server on the same state folder is refused, and the first one keeps its conversation', async () => {
+  server = await startServer(dirs);
+  const peer = await connect();
+  await peer.request(1, { type: 'CHAT', id: id(), text: 'only one of us writes the conversation' });
+  const second = spawnSync(process.execPath, [BUNDLE, '--port', '0', '--state-dir', dirs.state], { cwd: dirs.root, env: cleanEnv(), encoding: 'utf8' });
+  expect(second.status).toBe(2);
+  expect(second.stderr).toMatch(/another clawchat-llm \(pid \d+\) is already using the state folder/);
+  expect(second.stderr.trim().split('\n')).toHaveLength(1);
+  const hello = await peer.request(3, { type: 'HELLO', id: id(), version: CATALOGUE_VERSION, client: 'e2e/1', capabilities: [] });
+  expect(hello.end).toMatchObject({ type: 'WELCOME', session: { turns: 1 } });
+  // Killed without a chance to clean up: the next start takes the lock over.
+  await server.stop('SIGKILL');
+  server = await startServer(dirs);
+  expect(server.port).toBeGreaterThan(0);
+});
+
 test('a bad setting is one line naming the variable, exit code 2, no stack trace', () => {
   const r = spawnSync(process.execPath, [BUNDLE, '--port', '0', '--state-dir', dirs.state], {
     cwd: dirs.root,
