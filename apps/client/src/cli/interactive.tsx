@@ -6,6 +6,7 @@ import { homedir } from 'node:os';
 import { ConnectError } from '../connection/connect-error';
 import type { CredentialStore } from '../connection/credential-store';
 import type { RelayOverride } from '../connection/sec-target';
+import { resolveLocalPath } from '../paths/local-path';
 import { renderApp } from '../ui';
 import { EXIT, type ExitCode } from './exit-codes';
 import { openConnection } from './open-connection';
@@ -18,7 +19,10 @@ export interface InteractiveOptions {
   relay?: RelayOverride;
   env: NodeJS.ProcessEnv;
   store: CredentialStore;
+  /** The process's working directory (the relay's default security folder is relative to it). */
   cwd: string;
+  /** The user's folder: relative local paths and the picker's "current folder" (see userWorkingDir). */
+  localBase: string;
   log?: (line: string) => void;
 }
 
@@ -28,12 +32,12 @@ export async function runInteractive(o: InteractiveOptions): Promise<ExitCode> {
   }
   let sec = o.sec;
   if (!sec && !(await o.store.latestRelay())) {
-    const dirs = secSearchDirs(o.env, o.cwd, homedir());
+    const dirs = secSearchDirs(o.env, o.cwd, homedir(), o.localBase);
     const files = await findSecFiles(dirs);
     if (files.length === 0) {
       throw new ConnectError('NO_CREDENTIAL', `no .sec file found in ${dirs.join(', ')} — copy clawchat-current.sec from the relay into one of them, or pass its path`);
     }
-    const picked = await pickSecFile(files, o.cwd);
+    const picked = await pickSecFile(files, o.localBase);
     if (!picked) return EXIT.OK;
     sec = picked;
   }
@@ -46,8 +50,9 @@ export async function runInteractive(o: InteractiveOptions): Promise<ExitCode> {
     log: o.log,
     onDial: (relay) => process.stderr.write(`Connecting to ${relay}${sec ? '' : ' with the stored credential'}…\n`),
   });
-  // `npm start` points downloads at its own folder; otherwise they go to the current directory.
-  const app = renderApp(conn, { downloadDir: o.env.CLAWCHAT_DOWNLOAD_DIR || undefined });
+  // `npm start` points downloads at its own folder; otherwise they go to the user's folder.
+  const downloadDir = resolveLocalPath(o.env.CLAWCHAT_DOWNLOAD_DIR || '', o.localBase);
+  const app = renderApp(conn, { downloadDir, localBase: o.localBase });
   try {
     await app.waitUntilExit();
   } finally {

@@ -18,6 +18,8 @@ export interface OpenOptions {
   store: CredentialStore;
   /** Reconnect attempts after a lost session (the TUI keeps trying; scripts give up soon). */
   maxReconnectAttempts: number;
+  /** Handshake timeout unless CLAWCHAT_HANDSHAKE_TIMEOUT_MS says otherwise (default: the protocol's). */
+  handshakeTimeoutMs?: number;
   log?: (line: string) => void;
   /** Called just before the handshake starts, with the address being dialled. */
   onDial?: (relay: string) => void;
@@ -32,7 +34,7 @@ export async function bootstrapKeyFor(secPath: string, env: NodeJS.ProcessEnv, p
 }
 
 export async function openConnection(o: OpenOptions): Promise<RelayConnection> {
-  const handshakeTimeoutMs = handshakeTimeoutFromEnv(o.env);
+  const handshakeTimeoutMs = handshakeTimeoutFromEnv(o.env) ?? o.handshakeTimeoutMs;
   const base = { store: o.store, maxReconnectAttempts: o.maxReconnectAttempts, log: o.log, ...(handshakeTimeoutMs ? { handshakeTimeoutMs } : {}) };
   if (o.sec) {
     await readSecHeaderOf(o.sec);

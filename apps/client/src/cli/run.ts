@@ -5,9 +5,10 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConnectError } from '../connection/connect-error';
-import { CLIENT_VERSION } from '../connection/constants';
+import { CLIENT_VERSION, HEADLESS_HANDSHAKE_TIMEOUT_MS } from '../connection/constants';
 import { CredentialStore, clientStateDir } from '../connection/credential-store';
 import { errorCode } from '../connection/types';
+import { resolveLocalPath, userWorkingDir } from '../paths/local-path';
 import { parseArgs, type Invocation } from './args';
 import { runCron } from './commands/cron';
 import { runFiles } from './commands/files';
@@ -29,6 +30,7 @@ const HEADLESS_RECONNECT_ATTEMPTS = 3;
 export interface RunContext {
   argv: string[];
   env: NodeJS.ProcessEnv;
+  /** The process's working directory (where .env is read); local paths use userWorkingDir of it. */
   cwd: string;
   stdin: NodeJS.ReadStream;
   stdout: NodeJS.WriteStream;
@@ -61,7 +63,7 @@ async function messageText(ctx: RunContext, text: string | undefined): Promise<s
   return text;
 }
 
-async function runHeadless(ctx: RunContext, inv: Invocation): Promise<ExitCode> {
+async function runHeadless(ctx: RunContext, inv: Invocation, localBase: string): Promise<ExitCode> {
   const { command, flags } = inv;
   const text = command.kind === 'send' ? await messageText(ctx, command.text) : undefined;
   const io: Io = { stdout: ctx.stdout, stderr: ctx.stderr, json: flags.json };
@@ -71,6 +73,7 @@ async function runHeadless(ctx: RunContext, inv: Invocation): Promise<ExitCode> 
     env: ctx.env,
     store: new CredentialStore(clientStateDir(ctx.env)),
     maxReconnectAttempts: HEADLESS_RECONNECT_ATTEMPTS,
+    handshakeTimeoutMs: HEADLESS_HANDSHAKE_TIMEOUT_MS,
     log: debugLog(ctx, false),
   });
   try {
@@ -80,7 +83,7 @@ async function runHeadless(ctx: RunContext, inv: Invocation): Promise<ExitCode> 
       case 'status':
         return await runStatus(conn, io);
       case 'files':
-        return await runFiles(conn, command, io, ctx.cwd);
+        return await runFiles(conn, command, io, localBase);
       case 'cron':
         return await runCron(conn, command, io);
       default:
@@ -95,8 +98,13 @@ export async function run(ctx: RunContext): Promise<ExitCode> {
   let json = false;
   try {
     loadEnvFile(ctx.cwd, ctx.env);
-    const inv = parseArgs(ctx.argv);
-    json = inv.flags.json;
+    const parsed = parseArgs(ctx.argv);
+    json = parsed.flags.json;
+    // Every local path the user gave (the .sec, files get/put, the download folder) is resolved here
+    // or from `localBase`: `~` is home, relative means the user's folder even under `npm run`.
+    const localBase = userWorkingDir(ctx.env, ctx.cwd);
+    const sec = parsed.flags.sec === undefined ? undefined : resolveLocalPath(parsed.flags.sec, localBase);
+    const inv: Invocation = { ...parsed, flags: { ...parsed.flags, sec } };
     switch (inv.command.kind) {
       case 'help':
         ctx.stdout.write(USAGE);
@@ -111,10 +119,11 @@ export async function run(ctx: RunContext): Promise<ExitCode> {
           env: ctx.env,
           store: new CredentialStore(clientStateDir(ctx.env)),
           cwd: ctx.cwd,
+          localBase,
           log: debugLog(ctx, true),
         });
       default:
-        return await runHeadless(ctx, inv);
+        return await runHeadless(ctx, inv, localBase);
     }
   } catch (err) {
     if (debugEnabled(ctx.env) && err instanceof Error) ctx.stderr.write(`${err.stack ?? err.message}\n`);

@@ -25,6 +25,9 @@ describe('.sec discovery', () => {
   test('search order: CLAWCHAT_SECURITY_DIR (default ./security), the current folder, ~/Downloads', () => {
     expect(secSearchDirs({ CLAWCHAT_SECURITY_DIR: '/s' }, '/w', '/h')).toEqual(['/s', '/w', '/h/Downloads']);
     expect(secSearchDirs({}, '/w', '/h')).toEqual(['/w/security', '/w', '/h/Downloads']);
+    // Under npm run: the relay's ./security is in the package root, "the current folder" is the user's.
+    expect(secSearchDirs({}, '/repo', '/h', '/h/ux')).toEqual(['/repo/security', '/h/ux', '/h/Downloads']);
+    expect(secSearchDirs({ CLAWCHAT_SECURITY_DIR: '~/sec' }, '/w', '/h')).toEqual(['/h/sec', '/w', '/h/Downloads']);
   });
 
   test('newest first across folders, expiry from the clear header, unreadable files flagged', async () => {

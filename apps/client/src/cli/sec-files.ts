@@ -6,6 +6,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { readSecFileHeader } from '@clawchat/security-file';
+import { resolveLocalPath } from '../paths/local-path';
 
 export interface SecCandidate {
   path: string;
@@ -15,8 +16,9 @@ export interface SecCandidate {
   problem?: string;
 }
 
-export function secSearchDirs(env: NodeJS.ProcessEnv, cwd: string, home: string): string[] {
-  const dirs = [resolve(cwd, env.CLAWCHAT_SECURITY_DIR || 'security'), resolve(cwd), join(home, 'Downloads')];
+/** `cwd` is the process's folder (the relay's default ./security is relative to it); `here` the user's. */
+export function secSearchDirs(env: NodeJS.ProcessEnv, cwd: string, home: string, here: string = cwd): string[] {
+  const dirs = [resolveLocalPath(env.CLAWCHAT_SECURITY_DIR || 'security', cwd, home), resolve(here), join(home, 'Downloads')];
   return [...new Set(dirs)];
 }
 

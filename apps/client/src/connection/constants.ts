@@ -26,6 +26,13 @@ export const WATCHDOG_INTERVAL_MS = 1_000;
 export const DEFAULT_HANDSHAKE_TIMEOUT_MS = secureConstants.HANDSHAKE_TIMEOUT_MS;
 
 /**
+ * Handshake give-up time of a headless command (send, files, cron, status). A script waiting 20 s on a
+ * relay that is down helps nobody; 8 s still covers five initiations (retries at 0.5, 1.5, 3.5, 7.5 s),
+ * plenty for a lossy or distant link, and the same for a .sec and a stored credential.
+ */
+export const HEADLESS_HANDSHAKE_TIMEOUT_MS = 8_000;
+
+/**
  * HELLO is answered by the LLM server through the relay; the relay itself gives up on the LLM server
  * after 60 s and answers LLM_UNREACHABLE, so waiting a little longer than that never cuts a real answer.
  */

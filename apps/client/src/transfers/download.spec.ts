@@ -1,11 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CONNECTION_LOST } from '../connection/types';
 import { FakeConnection, requestError } from '../testing/fake-connection';
 import { PARTIAL_DOWNLOAD_SUFFIX } from './constants';
 import { downloadFile } from './download';
+import { LOCAL_FILE_ERROR } from './local-files';
 import type { TransferProgress } from './types';
 
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
@@ -123,5 +124,45 @@ describe('downloadFile', () => {
     });
     await expect(downloadFile(conn, { remotePath: 'x', localPath: join(dir, 'x') })).rejects.toMatchObject({ code: 'NOT_FOUND' });
     expect(conn.sent).toHaveLength(1);
+  });
+
+  test('a download that fails before its first byte leaves no part file; one holding bytes stays for resume', async () => {
+    const conn = new FakeConnection();
+    conn.answer('FILE_DOWNLOAD', () => {
+      throw requestError('OUTSIDE_SANDBOX', 'outside the shared folder');
+    });
+    const fresh = join(dir, 'passwd');
+    await expect(downloadFile(conn, { remotePath: '../../etc/passwd', localPath: fresh })).rejects.toMatchObject({ code: 'OUTSIDE_SANDBOX' });
+    expect(readdirSync(dir)).toEqual([]);
+    const resumable = join(dir, 'half.bin');
+    writeFileSync(resumable + PARTIAL_DOWNLOAD_SUFFIX, 'first half');
+    await expect(downloadFile(conn, { remotePath: 'half.bin', localPath: resumable })).rejects.toMatchObject({ code: 'OUTSIDE_SANDBOX' });
+    expect(readFileSync(resumable + PARTIAL_DOWNLOAD_SUFFIX, 'utf8')).toBe('first half');
+  });
+
+  test('creates a missing download folder (and its parents)', async () => {
+    const conn = new FakeConnection();
+    const content = randomBytes(3000);
+    serveFile(conn, content);
+    const localPath = join(dir, '.clawchat-dev', 'downloads', 'blob.bin');
+    await downloadFile(conn, { remotePath: 'blob.bin', localPath });
+    expect(readFileSync(localPath).equals(content)).toBe(true);
+  });
+
+  test('a local disk failure is one line naming the target, never the part file', async () => {
+    const conn = new FakeConnection();
+    serveFile(conn, randomBytes(100));
+    writeFileSync(join(dir, 'plain-file'), 'x');
+    const underFile = join(dir, 'plain-file', 'blob.bin');
+    const err = await downloadFile(conn, { remotePath: 'blob.bin', localPath: underFile }).catch((e: unknown) => e as Error);
+    expect(err).toMatchObject({ code: LOCAL_FILE_ERROR, message: `cannot save ${underFile}: part of the path is a file, not a folder; choose another folder` });
+    // The part file's name is taken by a folder: the open fails, and the message still names the target.
+    const blocked = join(dir, 'c.bin');
+    mkdirSync(blocked + PARTIAL_DOWNLOAD_SUFFIX);
+    const err2 = await downloadFile(conn, { remotePath: 'c.bin', localPath: blocked }).catch((e: unknown) => e as Error);
+    expect(err2).toMatchObject({ code: LOCAL_FILE_ERROR });
+    expect(err2.message).toMatch(new RegExp(`^cannot save ${blocked.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: `));
+    expect(err2.message).not.toContain(PARTIAL_DOWNLOAD_SUFFIX);
+    expect(err2.message).not.toContain('\n');
   });
 });

@@ -2,14 +2,16 @@
  * Download one remote file: FILE_DOWNLOAD {path, offset} is answered by FILE_DATA {offset, bytes}
  * pieces and FILE_DONE {size, sha256}. Bytes go to `<local>.clawchat-part`; only after the size and
  * sha256 match is it renamed into place, so a half-written or corrupt file never carries the real
- * name. A dropped session or a later call resumes from the bytes already in the part file.
+ * name. A dropped session or a later call resumes from the bytes already in the part file. A missing
+ * download folder is created; a download that fails before its first byte leaves no part file.
  */
 import { createHash } from 'node:crypto';
-import { open, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import type { ClientConnection, Message } from '../connection/types';
 import { MAX_TRANSFER_RESUMES, PARTIAL_DOWNLOAD_SUFFIX } from './constants';
 import { isResumable, waitUntilConnected } from './connection-wait';
-import { asBytes, hashFilePrefix, transferError } from './local-files';
+import { asBytes, hashFilePrefix, onLocalFile, transferError } from './local-files';
 import type { TransferProgress, TransferResult } from './types';
 
 export interface DownloadOptions {
@@ -33,15 +35,18 @@ async function sizeOf(path: string): Promise<number | undefined> {
 export async function downloadFile(conn: ClientConnection, options: DownloadOptions): Promise<TransferResult> {
   const { remotePath, localPath, onProgress } = options;
   if (!options.overwrite && (await sizeOf(localPath)) !== undefined) {
-    throw transferError('EXISTS', `${localPath} already exists; delete it or download to another folder.`);
+    throw transferError('EXISTS', `${localPath} already exists.`);
   }
   const partPath = localPath + PARTIAL_DOWNLOAD_SUFFIX;
+  // Every local failure names the user's target, never the part file the user did not ask for.
+  const onDisk = <T>(operation: () => Promise<T>) => onLocalFile(localPath, 'write', operation);
+  // A download folder that is not there yet (npm start's, or a name typed in the prompt) is made.
+  await onDisk(() => mkdir(dirname(localPath), { recursive: true }));
   const resumeFrom = (await sizeOf(partPath)) ?? 0;
   const hash = createHash('sha256');
   onProgress?.({ phase: 'hashing', bytesDone: 0, totalBytes: resumeFrom });
-  await hashFilePrefix(partPath, resumeFrom, hash, (n) => onProgress?.({ phase: 'hashing', bytesDone: n, totalBytes: resumeFrom }));
-
-  const file = await open(partPath, resumeFrom > 0 ? 'r+' : 'w');
+  await onDisk(() => hashFilePrefix(partPath, resumeFrom, hash, (n) => onProgress?.({ phase: 'hashing', bytesDone: n, totalBytes: resumeFrom })));
+  const file = await onDisk(() => open(partPath, resumeFrom > 0 ? 'r+' : 'w'));
   let written = resumeFrom;
   let totalBytes = options.expectedSize;
   let closed = false;
@@ -54,7 +59,7 @@ export async function downloadFile(conn: ClientConnection, options: DownloadOpti
   try {
     for (let resumes = 0; ; resumes++) {
       try {
-        const done = await fetchFrom(conn, remotePath, file, written, (piece) => {
+        const done = await fetchFrom(conn, remotePath, file, written, localPath, (piece) => {
           written = piece.writtenTo;
           hash.update(piece.bytes);
           totalBytes = piece.totalBytes ?? totalBytes;
@@ -68,9 +73,9 @@ export async function downloadFile(conn: ClientConnection, options: DownloadOpti
           await unlink(partPath).catch(() => undefined);
           throw transferError('CHECKSUM_MISMATCH', `${remotePath} arrived damaged (size or sha256 differs); download it again.`);
         }
-        await file.sync();
+        await onDisk(() => file.sync());
         await closeFile();
-        await rename(partPath, localPath);
+        await onDisk(() => rename(partPath, localPath));
         onProgress?.({ phase: 'done', bytesDone: size, totalBytes: size });
         return { size, sha256, localPath, remotePath };
       } catch (err) {
@@ -79,6 +84,14 @@ export async function downloadFile(conn: ClientConnection, options: DownloadOpti
         await waitUntilConnected(conn);
       }
     }
+  } catch (err) {
+    // Nothing arrived (not found, outside the sandbox, refused): an empty part file would only be
+    // litter. One holding bytes stays, so the next attempt resumes from it.
+    if (written === 0) {
+      await closeFile();
+      await unlink(partPath).catch(() => undefined);
+    }
+    throw err;
   } finally {
     await closeFile();
   }
@@ -99,6 +112,7 @@ async function fetchFrom(
   remotePath: string,
   file: FileHandle,
   offset: number,
+  localPath: string,
   onWritten: (piece: WrittenPiece) => void,
 ): Promise<Message> {
   let position = offset;
@@ -115,7 +129,7 @@ async function fetchFrom(
         // A resent piece may overlap what is already on disk: keep only the new tail.
         const fresh = bytes.subarray(Math.min(bytes.length, position - pieceOffset));
         if (fresh.length === 0) return;
-        await file.write(fresh, 0, fresh.length, position);
+        await onLocalFile(localPath, 'write', () => file.write(fresh, 0, fresh.length, position));
         position += fresh.length;
         const size = typeof m.size === 'number' ? m.size : undefined;
         onWritten({ bytes: fresh, writtenTo: position, totalBytes: size });

@@ -10,7 +10,7 @@ import { requestOk } from '../connection/ok';
 import type { ClientConnection } from '../connection/types';
 import { MAX_TRANSFER_RESUMES, UPLOAD_CHUNK_BYTES, UPLOAD_WINDOW_CHUNKS } from './constants';
 import { isResumable, waitUntilConnected } from './connection-wait';
-import { sha256OfFile, transferError } from './local-files';
+import { onLocalFile, sha256OfFile, transferError } from './local-files';
 import type { TransferProgress, TransferResult } from './types';
 
 export interface UploadOptions {
@@ -27,9 +27,9 @@ export async function uploadFile(conn: ClientConnection, options: UploadOptions)
   if (!info.isFile()) throw transferError('BAD_REQUEST', `${localPath} is not a regular file; upload files one at a time.`);
   const size = info.size;
   onProgress?.({ phase: 'hashing', bytesDone: 0, totalBytes: size });
-  const sha256 = await sha256OfFile(localPath, size, (n) => onProgress?.({ phase: 'hashing', bytesDone: n, totalBytes: size }));
+  const sha256 = await onLocalFile(localPath, 'read', () => sha256OfFile(localPath, size, (n) => onProgress?.({ phase: 'hashing', bytesDone: n, totalBytes: size })));
 
-  const file = await open(localPath, 'r');
+  const file = await onLocalFile(localPath, 'read', () => open(localPath, 'r'));
   try {
     for (let resumes = 0; ; resumes++) {
       try {
@@ -67,7 +67,7 @@ async function sendChunks(
   for (let position = offset; position < size && failure === undefined; ) {
     const length = Math.min(UPLOAD_CHUNK_BYTES, size - position);
     const bytes = new Uint8Array(length);
-    const { bytesRead } = await file.read(bytes, 0, length, position);
+    const { bytesRead } = await onLocalFile(localPath, 'read', () => file.read(bytes, 0, length, position));
     if (bytesRead !== length) throw transferError('BAD_REQUEST', `${localPath} changed while uploading; upload it again.`);
     const sent: Promise<void> = conn
       .request({ type: 'FILE_CHUNK', upload, offset: position, bytes })

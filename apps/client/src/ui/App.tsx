@@ -31,8 +31,10 @@ import type { TerminalSizeSource } from './terminal/terminal-watcher';
 import { makeTheme, noColorRequested } from './theme';
 
 export interface AppOptions {
-  /** Default local folder for downloads (default: the current directory). */
+  /** Default local folder for downloads (default: localBase). */
   downloadDir?: string;
+  /** Folder relative local paths are relative to (default: the current directory). */
+  localBase?: string;
   /** Force colours off (default: the NO_COLOR environment variable). */
   noColor?: boolean;
   /** Fixed terminal size (tests); default: the output stream's size, following resizes. */
@@ -65,6 +67,7 @@ export function App({ conn, options = {} }: { conn: ClientConnection; options?: 
   const size = useTerminalSize({ columns: options.columns, rows: options.rows }, options.terminal);
   const theme = useMemo(() => makeTheme(options.noColor ?? noColorRequested()), [options.noColor]);
   const { items, add } = useScrollback();
+  const localBase = options.localBase ?? process.cwd();
   usePasteMarks(options.pasteMarks === true);
   const [tab, setTab] = useState<TabId>('chat');
   const [editor, editorRef, setEditor] = useSyncedState<EditorState>(() => emptyEditor());
@@ -125,7 +128,7 @@ export function App({ conn, options = {} }: { conn: ClientConnection; options?: 
   );
 
   return (
-    <AppProvider value={{ conn, theme, columns: size.columns, rows: size.rows, downloadDir: options.downloadDir ?? process.cwd() }}>
+    <AppProvider value={{ conn, theme, columns: size.columns, rows: size.rows, downloadDir: options.downloadDir ?? localBase, localBase }}>
       <Box flexDirection="column" width={size.columns}>
         <Static items={items}>{(item) => <ScrollbackEntry key={item.id} item={item} />}</Static>
         <Box marginTop={1} />

@@ -10,6 +10,8 @@ export interface AppContextValue {
   rows: number;
   /** Default local folder for downloads. */
   downloadDir: string;
+  /** Folder relative local paths typed in prompts are relative to (the user's, see userWorkingDir). */
+  localBase: string;
 }
 
 const AppContext = createContext<AppContextValue | null>(null);
