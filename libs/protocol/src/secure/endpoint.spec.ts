@@ -376,3 +376,26 @@ describe('half-open handshake table under a flood (someone who knows the relay k
     expect(answered).toBe(8);
   });
 });
+
+test('local link: a relay restarted after the clock stepped back still gets in (no timestamp rule there)', () => {
+  const key = randomBytes(32);
+  const policy: ResponderPolicy = { pskFor: (kind) => (kind === CredentialKind.LOCAL ? key : undefined), admit: () => ({ resumptionId: Buffer.alloc(16) }), confirmed: () => undefined };
+  const server = new ResponderEndpoint({ pattern: LOCAL_PATTERN, identity: key, policy, now: 0 });
+  const answered = (wallMs: number): boolean => {
+    const { body } = writeInitiation({
+      pattern: LOCAL_PATTERN,
+      kind: CredentialKind.LOCAL,
+      credentialId: Buffer.alloc(16),
+      psk: key,
+      senderIndex: randomBytes(4).readUInt32BE(0) || 1,
+      timestamp: tai64n(wallMs),
+      deviceName: 'relay',
+    });
+    server.receive(new CookieGenerator(key).seal(body, 0), { address: '127.0.0.1', port: 40000 }, 0);
+    return server.flush(0).some((d) => d.data[0] === 2);
+  };
+  const noon = Date.parse('2026-11-25T12:00:00Z');
+  expect(answered(noon)).toBe(true);
+  expect(answered(noon - 3_600_000)).toBe(true); // an hour earlier: NTP stepped the clock back
+  expect(server.drops.replayedInitiation).toBe(0);
+});

@@ -14,6 +14,7 @@ import { randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import { NoiseError, generateX25519KeyPair, type HandshakeState, type KeyPair } from '@clawchat/crypto';
 import {
   CREDENTIAL_ID_SIZE,
+  CredentialKind,
   HANDSHAKES_PER_ADDRESS_PER_SECOND,
   HANDSHAKE_BURST_PER_ADDRESS,
   HANDSHAKE_RETRY_INITIAL_MS,
@@ -273,9 +274,11 @@ export class ResponderEndpoint {
       this.drops.handshake++;
       return;
     }
-    // Replay protection: the timestamp must grow for each initiator identity.
+    // Replay protection: the timestamp must grow for each initiator identity. Not on the local link:
+    // its one initiator (the relay) restarting after the host's clock stepped back would be locked out
+    // until the clock caught up, and replaying loopback traffic needs root on the host already.
     const who = read.remoteStatic ? read.remoteStatic.toString('hex') : `credential:${init.credentialId.toString('hex')}`;
-    const last = this.lastTimestamp.get(who);
+    const last = init.kind === CredentialKind.LOCAL ? undefined : this.lastTimestamp.get(who);
     if (last && Buffer.compare(read.timestamp, last) <= 0) {
       this.drops.replayedInitiation++;
       return;
