@@ -31,3 +31,28 @@ test('a damaged tickets.json is logged by name only (it holds PSKs) and a fresh 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a consumed ticket is on disk before consume() returns: a crash right after cannot revive the .sec', async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'relay-tickets-'));
+  const options = {
+    securityDir: dir,
+    bootstrapKey: generateBootstrapKey(),
+    relayPublicKey: generateX25519KeyPair().publicKey.toString('base64'),
+    endpoints: [{ host: '127.0.0.1', port: 50000 }],
+    log: createLogger('test', { write: () => undefined }),
+    now: () => Date.parse('2026-11-25T12:00:00Z'),
+  };
+  const tickets = new TicketBook(options);
+  try {
+    await tickets.start();
+    const state = JSON.parse(readFileSync(path.join(dir, 'tickets.json'), 'utf8')) as { currentTicketId: string };
+    expect(tickets.consume(state.currentTicketId)).toBe('OK');
+    // A relay started from what is on disk at this instant (as after kill -9) refuses the ticket.
+    const restarted = new TicketBook(options);
+    expect(restarted.check(state.currentTicketId)).not.toBe('OK');
+  } finally {
+    tickets.stop();
+    await tickets.flushed();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

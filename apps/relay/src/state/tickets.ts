@@ -16,7 +16,7 @@ import {
   type Ticket,
   type TicketRejection,
 } from '@clawchat/security-file';
-import { removeStaleTempFilesSync, writeFileAtomic } from '@clawchat/atomic-file';
+import { removeStaleTempFilesSync, writeFileAtomicSync } from '@clawchat/atomic-file';
 import type { Logger } from '../log';
 import { DamagedStateError, readStateFile } from './state-file';
 
@@ -123,18 +123,18 @@ export class TicketBook {
     this.psks.set(t.ticketId, { psk: t.psk, forgetAt: t.expiresAt + SPENT_PSK_MEMORY_MS });
   }
 
-  private persistQueued = false;
-
-  /** Saves the issuer's state off the packet path, coalesced, always the newest state. */
+  /**
+   * Saves the issuer's state at once, synchronously: a consumed ticket must stay consumed after a crash
+   * right behind the handshake that used it (or its .sec would let a second device in after a restart),
+   * and whole synchronous writes can never land out of order. The changes are rare (a connect, a
+   * disconnect, a regeneration every 10 minutes), so the fsync costs nothing that matters.
+   */
   private persist(): void {
-    if (this.persistQueued) return;
-    this.persistQueued = true;
-    this.writing = this.writing
-      .then(() => {
-        this.persistQueued = false;
-        return writeFileAtomic(this.stateFile, JSON.stringify(this.issuer.toJSON()) + '\n');
-      })
-      .catch((err: Error) => this.o.log.error(`cannot save ${this.stateFile}: ${err.message}`));
+    try {
+      writeFileAtomicSync(this.stateFile, JSON.stringify(this.issuer.toJSON()) + '\n');
+    } catch (err) {
+      this.o.log.error(`cannot save ${this.stateFile}: ${(err as Error).message}`);
+    }
   }
 
   /** The PSK for a ticket id, also for recently spent tickets (so the refusal can be authenticated). */
