@@ -138,11 +138,15 @@ test('CRON_DISABLE / CRON_ENABLE rewrite only that job line, keeping every other
   await expect(cron.enable({ type: 'CRON_ENABLE', id: 'e2', name: 'Nope' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
 });
 
-test('CRON_RELOAD re-reads CRON.md', async () => {
+test('CRON_RELOAD re-reads CRON.md and tells every client (CRON_CHANGED), so their Crontab views follow', async () => {
   const cron = await start();
   writeFileSync(join(contextDir, 'CRON.md'), '## Only\nschedule: @daily\nprompt: hi\n');
   await expect(cron.reload()).resolves.toEqual({ jobs: 1, errors: [] });
   expect((await cron.list()).jobs.map((j) => j.name)).toEqual(['Only']);
+  expect(outbox.pushed.map((p) => [p.message, p.streamClass])).toEqual([[{ type: 'CRON_CHANGED', jobs: 1, errors: 0 }, 0]]);
+  writeFileSync(join(contextDir, 'CRON.md'), CRON);
+  await cron.disable({ type: 'CRON_DISABLE', id: 'd', name: 'Morning' });
+  expect(outbox.pushed.at(-1)?.message).toEqual({ type: 'CRON_CHANGED', jobs: 1, errors: 1 });
 });
 
 test('the timer starts scheduled runs when they are due', async () => {

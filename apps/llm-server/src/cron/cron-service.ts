@@ -154,6 +154,7 @@ export class CronService implements CronHandlers {
       await this.saveState();
       this.arm();
       this.d.log.info('cron', `reloaded ${this.cronFile}: ${this.jobs.length} job(s)${this.errors.length ? `, ${this.errors.length} problem(s)` : ''}`);
+      this.d.outbox.push({ type: 'CRON_CHANGED', jobs: this.jobs.length, errors: this.errors.length }, STREAM_CLASS_CONTROL);
       return { jobs: this.jobs.length, errors: publicErrors(this.errors) };
     });
   }

@@ -6,7 +6,7 @@
  *   piece    a streamed part of an open request (CHAT_QUEUED, CHAT_DELTA, FILE_DATA answer it;
  *            FILE_CHUNK feeds an open upload); restarts the relay's timer, does not end anything
  *   end      ends the request named by `re` (OK, ERROR, WELCOME, PONG, CHAT_DONE, FILE_DONE)
- *   push     unsolicited: CRON_EVENT, COMPROMISED, CLIENT_OPEN / CLIENT_CLOSE (relay → server)
+ *   push     unsolicited: CRON_EVENT, CRON_CHANGED, COMPROMISED, CLIENT_OPEN / CLIENT_CLOSE (relay → server)
  *
  * Two `end` types also arrive unsolicited, and a tracker must treat them as pushes then: an ERROR
  * without `re` (e.g. the relay's LLM_UNREACHABLE with no request to blame), and a CHAT_DONE whose `re`
@@ -56,6 +56,7 @@ const KINDS: Readonly<Record<MessageType, MessageKind>> = {
   CRON_ENABLE: 'request',
   CRON_DISABLE: 'request',
   CRON_EVENT: 'push',
+  CRON_CHANGED: 'push',
 };
 
 export function requestKind(type: MessageType): MessageKind {

@@ -119,6 +119,7 @@ const FIELDS: FieldTable = {
     output: optional(text(MAX_TEXT_CHARS)),
     at: count(),
   },
+  CRON_CHANGED: { jobs: count(), errors: count() },
 };
 
 /** Every message type, in catalogue order. */

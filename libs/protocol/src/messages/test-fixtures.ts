@@ -62,6 +62,7 @@ export const MESSAGE_FIXTURES: { [T in MessageType]: MessageOf<T> } = {
   CRON_ENABLE: { type: 'CRON_ENABLE', id: 'ce1', name: 'Morning briefing' },
   CRON_DISABLE: { type: 'CRON_DISABLE', id: 'cd1', name: 'Morning briefing' },
   CRON_EVENT: { type: 'CRON_EVENT', job: 'Morning briefing', event: 'finished', runId: 'run-42', status: 'ok', output: 'All quiet.', at: 1_700_000_360_000 },
+  CRON_CHANGED: { type: 'CRON_CHANGED', jobs: 3, errors: 1 },
 };
 
 export const ALL_FIXTURES: Message[] = Object.values(MESSAGE_FIXTURES);

@@ -322,6 +322,19 @@ export interface CronEventMessage {
   at: number;
 }
 
+/**
+ * Pushed to every connected client after CRON.md was read again (saved, CRON_RELOAD, CRON_ENABLE /
+ * CRON_DISABLE), so a Crontab view shows new jobs and parse problems without being asked to refresh;
+ * CRON_LIST has the details.
+ */
+export interface CronChangedMessage {
+  type: 'CRON_CHANGED';
+  /** Jobs CRON.md defines now. */
+  jobs: number;
+  /** Parse problems in it now. */
+  errors: number;
+}
+
 // ---------------------------------------------------------------------------------------------------
 // The union
 
@@ -360,7 +373,8 @@ export type Message =
   | CronLogMessage
   | CronEnableMessage
   | CronDisableMessage
-  | CronEventMessage;
+  | CronEventMessage
+  | CronChangedMessage;
 
 export type MessageType = Message['type'];
 
