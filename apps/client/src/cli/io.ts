@@ -16,6 +16,21 @@ export function textLine(io: Io, line: string): void {
 /** A column of text padded to `width` characters (longer text is kept whole: scripts parse --json). */
 export const pad = (text: string, width: number): string => text.padEnd(width);
 
+/**
+ * Rows of cells as aligned lines: every column but the last padded to its widest cell (header
+ * included), two spaces between columns, no trailing blanks. Widths count characters, not bytes.
+ */
+export function formatTable(rows: readonly (readonly string[])[]): string[] {
+  const widths: number[] = [];
+  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, [...cell].length)));
+  return rows.map((row) =>
+    row
+      .map((cell, i) => (i === row.length - 1 ? cell : cell + ' '.repeat(widths[i] - [...cell].length)))
+      .join('  ')
+      .trimEnd(),
+  );
+}
+
 /** Reads all of stdin as UTF-8 (the message of `clawchat send` when no text is given). */
 export async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
   const chunks: Buffer[] = [];

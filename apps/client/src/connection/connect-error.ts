@@ -33,18 +33,21 @@ export class ConnectError extends Error {
   }
 }
 
-const NEW_SEC = 'copy the newest clawchat-current.sec from the relay (or run `clawchat-relay issue`)';
+const NEW_SEC = 'copy the newest clawchat-current.sec from the relay, or run `clawchat-relay issue` there for a fresh one';
 
-/** The relay completed the handshake only to refuse the ticket: say which way it was spent. */
-export function ticketRefusalMessage(code: number, reason: string): string | undefined {
-  const why = reason.trim() ? ` (${reason.trim()})` : '';
+/**
+ * The relay completed the handshake only to refuse the ticket: say which way it was spent. The
+ * relay's close reason explains the same thing in its own words (it goes to the debug log); wrapping
+ * it here would say everything twice, so the code alone picks the sentence.
+ */
+export function ticketRefusalMessage(code: number): string | undefined {
   switch (code) {
     case CloseCode.TICKET_EXPIRED:
-      return `this .sec has expired${why} — ${NEW_SEC}`;
+      return `this .sec has expired — ${NEW_SEC}`;
     case CloseCode.TICKET_USED:
-      return `this .sec was already used by another device${why} — each .sec connects one device; ${NEW_SEC}`;
+      return `this .sec was already used by another device (each .sec connects one device) — ${NEW_SEC}`;
     case CloseCode.TICKET_REVOKED:
-      return `this .sec was revoked by the relay${why} — ${NEW_SEC}`;
+      return `this .sec was revoked by the compromise procedure — ${NEW_SEC}`;
     default:
       return undefined;
   }

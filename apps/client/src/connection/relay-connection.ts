@@ -405,7 +405,7 @@ export class RelayConnection implements ClientConnection {
   private onSessionClosed(code: number, reason: string): void {
     this.log(`session closed (code ${code}${reason ? `: ${reason}` : ''})`);
     if (this.state === 'closed') return;
-    const refusal = this.credential.kind === 'ticket' ? ticketRefusalMessage(code, reason) : undefined;
+    const refusal = this.credential.kind === 'ticket' ? ticketRefusalMessage(code) : undefined;
     if (refusal) return this.fail('TICKET', refusal);
     if (code === CloseCode.REVOKED) return this.onRevoked();
     if (code === CloseCode.REPLACED) {

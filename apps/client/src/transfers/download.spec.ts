@@ -159,7 +159,7 @@ describe('downloadFile', () => {
     // The part file's name is taken by a folder: the open fails, and the message still names the target.
     const blocked = join(dir, 'c.bin');
     mkdirSync(blocked + PARTIAL_DOWNLOAD_SUFFIX);
-    const err2 = await downloadFile(conn, { remotePath: 'c.bin', localPath: blocked }).catch((e: unknown) => e as Error);
+    const err2 = (await downloadFile(conn, { remotePath: 'c.bin', localPath: blocked }).catch((e: unknown) => e)) as Error;
     expect(err2).toMatchObject({ code: LOCAL_FILE_ERROR });
     expect(err2.message).toMatch(new RegExp(`^cannot save ${blocked.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: `));
     expect(err2.message).not.toContain(PARTIAL_DOWNLOAD_SUFFIX);

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FakeConnection, ok } from '../testing/fake-connection';
+import { REVOKED_MESSAGE } from '../connection/connect-error';
+import { FakeConnection, ok, requestError } from '../testing/fake-connection';
 import { KEYS, renderUi, waitFor } from '../testing/render-ui';
 
 function connection() {
@@ -251,6 +252,72 @@ describe('Files', () => {
   });
 });
 
+describe('Files: confirmations that offer the way past a refusal', () => {
+  test('deleting a folder that is not empty asks a second time, naming everything inside, then deletes recursively', async () => {
+    const conn = connection().answer('FILE_DELETE', (msg) => {
+      if (msg.recursive !== true) throw requestError('EXISTS', '"docs" is a folder and is not empty.');
+      return ok();
+    });
+    const ui = await renderUi(conn);
+    await ui.press(KEYS.f2);
+    await waitFor(() => expect(ui.frame()).toContain('docs/'));
+    await ui.press(KEYS.delete);
+    await waitFor(() => expect(ui.frame()).toContain('Delete folder docs? [y/N]'));
+    await ui.press('y');
+    await waitFor(() => expect(ui.frame()).toContain('docs/ is not empty. Delete it and everything inside it? [y/N]'));
+    expect(ui.frame()).not.toContain('delete it recursively');
+    await ui.press('y');
+    await waitFor(() => expect(conn.sent.filter((m) => m.type === 'FILE_DELETE').at(-1)).toMatchObject({ path: 'docs', recursive: true }));
+    await waitFor(() => expect(ui.frame()).toContain('Deleted docs and everything inside it.'));
+    ui.unmount();
+  });
+
+  test('a second no leaves the folder alone', async () => {
+    const conn = connection().answer('FILE_DELETE', () => {
+      throw requestError('EXISTS', '"docs" is a folder and is not empty.');
+    });
+    const ui = await renderUi(conn);
+    await ui.press(KEYS.f2);
+    await waitFor(() => expect(ui.frame()).toContain('docs/'));
+    await ui.press(KEYS.delete, 'y');
+    await waitFor(() => expect(ui.frame()).toContain('Delete it and everything inside it? [y/N]'));
+    await ui.press('n');
+    await waitFor(() => expect(ui.frame()).not.toContain('[y/N]'));
+    expect(conn.sent.filter((m) => m.type === 'FILE_DELETE')).toHaveLength(1);
+    ui.unmount();
+  });
+
+  test('renaming onto an existing name asks before replacing it', async () => {
+    const conn = connection().answer('FILE_MOVE', (msg) => {
+      if (msg.overwrite !== true) throw requestError('EXISTS', '"docs" already exists.');
+      return ok();
+    });
+    const ui = await renderUi(conn);
+    await ui.press(KEYS.f2);
+    await waitFor(() => expect(ui.frame()).toContain('a.txt'));
+    await ui.press(KEYS.down, 'r');
+    await waitFor(() => expect(ui.frame()).toContain('Rename a.txt to:'));
+    await ui.press(KEYS.backspace, KEYS.backspace, KEYS.backspace, KEYS.backspace, KEYS.backspace);
+    await ui.type('b.txt');
+    await ui.press(KEYS.enter, 'y');
+    await waitFor(() => expect(ui.frame()).toContain('b.txt already exists. Replace it with a.txt? [y/N]'));
+    await ui.press('y');
+    await waitFor(() => expect(conn.sent.filter((m) => m.type === 'FILE_MOVE').at(-1)).toMatchObject({ path: 'a.txt', to: 'b.txt', overwrite: true }));
+    ui.unmount();
+  });
+
+  test('the key help fits 80 columns: it wraps to two lines instead of hiding g refresh', async () => {
+    const ui = await renderUi(connection());
+    await ui.press(KEYS.f2);
+    await waitFor(() => expect(ui.frame()).toContain('a.txt'));
+    const lines = ui.frame().split('\n');
+    expect(lines.some((l) => l.trimEnd() === 'Enter open · Bksp up · d download · u upload')).toBe(true);
+    expect(lines.some((l) => l.trimEnd() === 'Del delete · r rename · m mkdir · g refresh')).toBe(true);
+    for (const line of lines) expect(line.length).toBeLessThanOrEqual(80);
+    ui.unmount();
+  });
+});
+
 describe('Files transfers', () => {
   let dir: string;
   beforeEach(() => {
@@ -301,6 +368,110 @@ describe('Files transfers', () => {
   });
 });
 
+describe('Files transfers onto existing names, local paths', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'clawchat-ui-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+  const uploadAnswers = (conn: ReturnType<typeof connection>, taken: string[]) =>
+    conn
+      .answer('FILE_UPLOAD', (msg) => {
+        if (taken.includes(String(msg.path)) && msg.overwrite !== true) throw requestError('EXISTS', `"${String(msg.path)}" already exists.`);
+        return ok({ upload: 'u1', offset: 0 });
+      })
+      .answer('FILE_CHUNK', () => ok({ received: 3 }))
+      .answer('FILE_COMMIT', () => ok({ path: 'x', size: 3, sha256: sha(Buffer.from('new')) }));
+
+  test('upload onto a name in the listing asks first; yes uploads with overwrite', async () => {
+    writeFileSync(join(dir, 'a.txt'), 'new');
+    const conn = uploadAnswers(connection(), ['a.txt']);
+    const ui = await renderUi(conn, { localBase: dir });
+    await ui.press(KEYS.f2);
+    await waitFor(() => expect(ui.frame()).toContain('a.txt'));
+    await ui.press('u');
+    await ui.type('a.txt'); // relative: the user's folder (localBase)
+    await ui.press(KEYS.enter);
+    await waitFor(() => expect(ui.frame()).toContain('/a.txt already exists. Replace it? [y/N]'));
+    expect(conn.sent.some((m) => m.type === 'FILE_UPLOAD')).toBe(false);
+    await ui.press('y');
+    await waitFor(() => expect(ui.frame()).toMatch(/↑ a\.txt\s+done/));
+    expect(conn.sent.find((m) => m.type === 'FILE_UPLOAD')).toMatchObject({ path: 'a.txt', overwrite: true });
+    ui.unmount();
+  });
+
+  test('upload refused with EXISTS by the server (name not in the listing yet) asks instead of failing', async () => {
+    writeFileSync(join(dir, 'late.bin'), 'new');
+    const conn = uploadAnswers(connection(), ['late.bin']);
+    const ui = await renderUi(conn, { localBase: dir });
+    await ui.press(KEYS.f2);
+    await waitFor(() => expect(ui.frame()).toContain('a.txt'));
+    await ui.press('u');
+    await ui.type(join(dir, 'late.bin'));
+    await ui.press(KEYS.enter);
+    await waitFor(() => expect(ui.frame()).toContain('/late.bin already exists. Replace it? [y/N]'));
+    expect(ui.frame()).not.toContain('failed');
+    await ui.press('y');
+    await waitFor(() => expect(ui.frame()).toMatch(/↑ late\.bin\s+done/));
+    expect(conn.sent.filter((m) => m.type === 'FILE_UPLOAD').map((m) => m.overwrite)).toEqual([false, true]);
+    ui.unmount();
+  });
+
+  test('download onto an existing local file asks first; into a missing relative folder creates it', async () => {
+    const content = Buffer.from('fresh content');
+    const conn = connection().answer('FILE_DOWNLOAD', (_msg, piece) => {
+      piece({ type: 'FILE_DATA', offset: 0, bytes: content });
+      return { type: 'FILE_DONE', size: content.length, sha256: sha(content) };
+    });
+    mkdirSync(join(dir, 'here'));
+    writeFileSync(join(dir, 'here', 'a.txt'), 'old');
+    const ui = await renderUi(conn, { localBase: dir, downloadDir: 'here' });
+    await ui.press(KEYS.f2);
+    await waitFor(() => expect(ui.frame()).toContain('a.txt'));
+    await ui.press(KEYS.down, 'd', KEYS.enter);
+    await waitFor(() => expect(ui.frame()).toContain(`${join(dir, 'here', 'a.txt')} already exists. Replace it? [y/N]`));
+    expect(conn.sent.some((m) => m.type === 'FILE_DOWNLOAD')).toBe(false);
+    await ui.press('y');
+    await waitFor(() => expect(readFileSync(join(dir, 'here', 'a.txt')).equals(content)).toBe(true));
+    ui.unmount();
+
+    const ui2 = await renderUi(conn, { localBase: dir, downloadDir: 'not/yet/there' });
+    await ui2.press(KEYS.f2);
+    await waitFor(() => expect(ui2.frame()).toContain('a.txt'));
+    await ui2.press(KEYS.down, 'd', KEYS.enter);
+    await waitFor(() => expect(ui2.frame()).toMatch(/↓ a\.txt\s+done/));
+    expect(readFileSync(join(dir, 'not', 'yet', 'there', 'a.txt')).equals(content)).toBe(true);
+    ui2.unmount();
+  });
+});
+
+describe('Revocation', () => {
+  const count = (text: string, part: string) => text.split(part).length - 1;
+
+  test('the relay pushing COMPROMISED and closing with REVOKED: the message appears once', async () => {
+    const conn = connection();
+    const ui = await renderUi(conn);
+    conn.push({ type: 'COMPROMISED', reason: 'revoked on the relay' });
+    conn.setStatus({ state: 'closed', reason: REVOKED_MESSAGE });
+    await waitFor(() => expect(ui.frame()).toContain('load a new .sec'));
+    expect(count(ui.frame(), 'revoked')).toBe(1);
+    ui.unmount();
+  });
+
+  test('/compromised yes: the message appears once', async () => {
+    const conn = connection();
+    const ui = await renderUi(conn);
+    await ui.type('/compromised yes');
+    await ui.press(KEYS.enter);
+    await waitFor(() => expect(conn.compromisedReports).toBe(1));
+    await waitFor(() => expect(ui.frame()).toContain('revoked'));
+    expect(count(ui.frame().toLowerCase(), 'revoked')).toBe(1);
+    ui.unmount();
+  });
+});
+
 describe('Crontab', () => {
   test('a pushed CRON_EVENT updates the job list live', async () => {
     const conn = connection();
@@ -315,6 +486,21 @@ describe('Crontab', () => {
     conn.push({ type: 'CRON_EVENT', job: 'backup', event: 'finished', runId: 'run1', status: 'error', output: 'disk full', at: Date.now() });
     await waitFor(() => expect(ui.frame()).toMatch(/backup.*in 2h00m.*error/)); // the next run came from a fresh CRON_LIST
     expect(conn.sent.filter((m) => m.type === 'CRON_LIST').length).toBe(listsBefore + 1);
+    ui.unmount();
+  });
+
+  test('a pushed CRON_CHANGED (CRON.md saved on the server) shows the new parse problem without a refresh key', async () => {
+    let problems: { line: number; job?: string; message: string }[] = [];
+    const conn = connection().answer('CRON_LIST', () => ok({ jobs: [], errors: problems }));
+    const ui = await renderUi(conn);
+    await ui.press(KEYS.f3);
+    await waitFor(() => expect(ui.frame()).toContain('(no jobs in CRON.md)'));
+    problems = [{ line: 4, job: 'Nightly', message: 'schedule "every night" is not a cron expression' }];
+    conn.push({ type: 'CRON_CHANGED', jobs: 0, errors: 1 });
+    await waitFor(() => expect(ui.frame()).toContain('is not a cron expression'));
+    problems = [];
+    conn.push({ type: 'CRON_CHANGED', jobs: 0, errors: 0 });
+    await waitFor(() => expect(ui.frame()).not.toContain('is not a cron expression'));
     ui.unmount();
   });
 
@@ -333,6 +519,18 @@ describe('Crontab', () => {
     await waitFor(() => expect(conn.sent.find((m) => m.type === 'CRON_DISABLE')).toMatchObject({ name: 'backup' }));
     await ui.press('l');
     await waitFor(() => expect(ui.frame()).toContain('backed up 3 files'));
+    expect(ui.frame()).toContain('── last run of backup ──');
+    ui.unmount();
+  });
+
+  test('l on a job that never ran says so in words', async () => {
+    const conn = connection().answer('CRON_LOG', () => ok({ runs: [] }));
+    const ui = await renderUi(conn);
+    await ui.press(KEYS.f3);
+    await waitFor(() => expect(ui.frame()).toContain('backup'));
+    await ui.press('l');
+    await waitFor(() => expect(ui.frame()).toContain('No runs yet of backup.'));
+    expect(ui.frame()).not.toContain('run(s)');
     ui.unmount();
   });
 });

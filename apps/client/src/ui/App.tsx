@@ -74,6 +74,8 @@ export function App({ conn, options = {} }: { conn: ClientConnection; options?: 
   const [ctrlCArmed, ctrlCArmedRef, setCtrlCArmed] = useSyncedState(false);
   const ctrlCTimer = useRef<NodeJS.Timeout | null>(null);
 
+  // The one place a revocation (COMPROMISED pushed, REVOKED close, /compromised yes) is told: the
+  // connection closes with the reason, and that line says what happened and to load a new .sec.
   const timed = useConnectionStatus(conn, (prev, next) => {
     const notice = statusNotice(prev, next);
     if (notice) add({ kind: next.state === 'closed' ? 'error' : 'system', text: notice });
@@ -84,16 +86,6 @@ export function App({ conn, options = {} }: { conn: ClientConnection; options?: 
   const files = useFiles(conn, tab === 'files');
   const transfers = useTransfers(conn, add);
   const cron = useCron(conn, tab === 'cron');
-
-  useEffect(
-    () =>
-      conn.onPush((m) => {
-        if (m.type === 'COMPROMISED') {
-          add({ kind: 'error', text: "This device's keys were revoked by the relay (compromise procedure). Load a new .sec file to connect again." });
-        }
-      }),
-    [conn, add],
-  );
 
   const quit = useCallback(() => {
     options.onExit?.();

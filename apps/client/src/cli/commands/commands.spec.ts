@@ -1,4 +1,8 @@
+import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { FakeConnection, ok, requestError } from '../../testing/fake-connection';
 import type { Io } from '../io';
@@ -101,6 +105,88 @@ describe('files, cron, status', () => {
       { type: 'FILE_MKDIR', path: 'new' },
       { type: 'FILE_MOVE', path: 'a', to: 'b' },
     ]);
+  });
+
+  describe('local paths and flag hints', () => {
+    let dir: string;
+    beforeEach(() => {
+      dir = mkdtempSync(join(tmpdir(), 'clawchat-cli-files-'));
+    });
+    afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+    const uploadServer = (conn: FakeConnection) =>
+      conn
+        .answer('FILE_UPLOAD', (msg) => {
+          if (msg.path === 'taken.bin' && msg.overwrite !== true) throw requestError('EXISTS', '"taken.bin" already exists.');
+          return ok({ upload: 'u1', offset: 0 });
+        })
+        .answer('FILE_CHUNK', () => ok({ received: 3 }))
+        .answer('FILE_COMMIT', () => ok({ path: 'x', size: 3, sha256: createHash('sha256').update('abc').digest('hex') }));
+
+    test('put and get resolve relative local paths against the given base (the user\'s folder)', async () => {
+      writeFileSync(join(dir, 'big.bin'), 'abc');
+      const conn = uploadServer(new FakeConnection());
+      const io = capture(true);
+      await runFiles(conn, { kind: 'files', action: 'put', local: 'big.bin', overwrite: false }, io, dir);
+      expect(JSON.parse(io.out())).toMatchObject({ localPath: join(dir, 'big.bin'), remotePath: 'big.bin' });
+      conn.answer('FILE_DOWNLOAD', (_msg, piece) => {
+        piece({ type: 'FILE_DATA', offset: 0, bytes: Buffer.from('abc') });
+        return { type: 'FILE_DONE', size: 3, sha256: createHash('sha256').update('abc').digest('hex') };
+      });
+      // A destination ending in / is a folder, created when missing.
+      await runFiles(conn, { kind: 'files', action: 'get', remote: 'docs/r.txt', local: 'new/sub/', overwrite: false }, capture(), dir);
+      expect(readFileSync(join(dir, 'new', 'sub', 'r.txt'), 'utf8')).toBe('abc');
+    });
+
+    test('EXISTS on put, get and mv names -f; EXISTS on rm (a folder that is not empty) names -r', async () => {
+      writeFileSync(join(dir, 'taken.bin'), 'abc');
+      const conn = uploadServer(new FakeConnection())
+        .answer('FILE_DELETE', (msg) => {
+          if (msg.recursive !== true) throw requestError('EXISTS', '"d1" is a folder and is not empty.');
+          return ok();
+        })
+        .answer('FILE_MOVE', (msg) => {
+          if (msg.overwrite !== true) throw requestError('EXISTS', '"b" already exists.');
+          return ok();
+        });
+      const put = runFiles(conn, { kind: 'files', action: 'put', local: 'taken.bin', overwrite: false }, capture(), dir);
+      await expect(put).rejects.toMatchObject({ code: 'EXISTS', message: '"taken.bin" already exists. Use -f to replace it.' });
+      const get = runFiles(conn, { kind: 'files', action: 'get', remote: 'taken.bin', overwrite: false }, capture(), dir);
+      await expect(get).rejects.toMatchObject({ code: 'EXISTS', message: `${join(dir, 'taken.bin')} already exists. Use -f to replace it.` });
+      const mv = runFiles(conn, { kind: 'files', action: 'mv', from: 'a', to: 'b', overwrite: false }, capture(), dir);
+      await expect(mv).rejects.toMatchObject({ code: 'EXISTS', message: '"b" already exists. Use -f to replace it.' });
+      const rm = runFiles(conn, { kind: 'files', action: 'rm', path: 'd1', recursive: false }, capture(), dir);
+      await expect(rm).rejects.toMatchObject({
+        code: 'EXISTS',
+        message: '"d1" is a folder and is not empty. Use -r to delete it and everything inside it: clawchat files rm -r d1',
+      });
+      // With the flag given, the answer passes as it is.
+      await runFiles(conn, { kind: 'files', action: 'put', local: 'taken.bin', overwrite: true }, capture(), dir);
+      await runFiles(conn, { kind: 'files', action: 'rm', path: 'd1', recursive: true }, capture(), dir);
+    });
+  });
+
+  test('cron ls pads every column to its widest cell', async () => {
+    const conn = new FakeConnection().answer('CRON_LIST', () =>
+      ok({
+        jobs: [
+          { name: 'Weekly review', schedule: '0 9 * * 1', enabled: true, next_run: Date.UTC(2030, 0, 7, 9, 0, 0, 123), last_run: Date.UTC(2029, 11, 31, 9, 0, 1, 456), last_status: 'ok', missed_policy: 'skip' },
+          { name: 'b', schedule: '*/5 * * * *', enabled: false, next_run: null, last_run: null, last_status: 'error', missed_policy: 'skip' },
+        ],
+        errors: [],
+      }),
+    );
+    const io = capture();
+    await runCron(conn, { kind: 'cron', action: 'ls' }, io);
+    const lines = io.out().trimEnd().split('\n');
+    expect(lines).toHaveLength(3);
+    // Each column starts at the same offset on every line.
+    for (const heading of ['schedule', 'enabled', 'next run', 'last run', 'last status']) {
+      const at = lines[0].indexOf(heading);
+      for (const line of lines.slice(1)) expect(line.slice(at - 2, at)).toBe('  ');
+      for (const line of lines.slice(1)) expect(line[at]).not.toBe(' ');
+    }
+    expect(lines[1]).toContain('2030-01-07T09:00:00Z  2029-12-31T09:00:01Z  ok');
   });
 
   test('cron ls prints jobs and parse errors; cron log prints runs newest first', async () => {

@@ -3,9 +3,10 @@ import { requestOk } from '../../connection/ok';
 import type { ClientConnection } from '../../connection/types';
 import type { CronCommand } from '../args';
 import { EXIT, type ExitCode } from '../exit-codes';
-import { jsonLine, textLine, type Io } from '../io';
+import { formatTable, jsonLine, textLine, type Io } from '../io';
 
-const iso = (ms: number | null | undefined): string => (ms === null || ms === undefined ? '-' : new Date(ms).toISOString().replace('.000Z', 'Z'));
+/** To the second: milliseconds only make a column ragged. */
+const iso = (ms: number | null | undefined): string => (ms === null || ms === undefined ? '-' : new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z'));
 
 export async function runCron(conn: ClientConnection, cmd: CronCommand, io: Io): Promise<ExitCode> {
   switch (cmd.action) {
@@ -15,12 +16,9 @@ export async function runCron(conn: ClientConnection, cmd: CronCommand, io: Io):
         jsonLine(io, result);
         return EXIT.OK;
       }
-      const nameW = Math.max(4, ...result.jobs.map((j) => j.name.length));
-      const schedW = Math.max(8, ...result.jobs.map((j) => j.schedule.length));
-      textLine(io, `${'name'.padEnd(nameW)}  ${'schedule'.padEnd(schedW)}  enabled  ${'next run'.padEnd(20)}  ${'last run'.padEnd(20)}  last status`);
-      for (const j of result.jobs) {
-        textLine(io, `${j.name.padEnd(nameW)}  ${j.schedule.padEnd(schedW)}  ${(j.enabled ? 'yes' : 'no').padEnd(7)}  ${iso(j.next_run).padEnd(20)}  ${iso(j.last_run).padEnd(20)}  ${j.last_status ?? '-'}`);
-      }
+      const header = ['name', 'schedule', 'enabled', 'next run', 'last run', 'last status'];
+      const rows = result.jobs.map((j) => [j.name, j.schedule, j.enabled ? 'yes' : 'no', iso(j.next_run), iso(j.last_run), j.last_status ?? '-']);
+      for (const line of formatTable([header, ...rows])) textLine(io, line);
       for (const e of result.errors) textLine(io, `CRON.md line ${e.line}${e.job ? ` (${e.job})` : ''}: ${e.message}`);
       return EXIT.OK;
     }

@@ -1,3 +1,5 @@
+import { MAX_HISTORY_PAGE } from '@clawchat/protocol';
+import { DEFAULT_HISTORY_TURNS } from '../constants';
 import { FakeConnection, ok, requestError } from '../../testing/fake-connection';
 import type { NewScrollbackItem } from '../state/scrollback';
 import { parseSlashCommand, runSlashCommand } from './index';
@@ -51,6 +53,19 @@ test('/history asks for the given number of turns and prints question and answer
   ]);
 });
 
+test('/history with something other than a number is a usage line, and asks the server nothing', async () => {
+  const h = harness();
+  h.conn.answer('CHAT_HISTORY', () => ok({ turns: [], more: false }));
+  for (const bad of ['abc', '0', '-3', '2.5', '5 turns']) await runSlashCommand(`/history ${bad}`, h.ctx);
+  expect(h.conn.sent).toHaveLength(0);
+  expect(h.items).toHaveLength(5);
+  for (const item of h.items) expect(item.text).toMatch(/^Usage: \/history \[N\]/);
+  await runSlashCommand('/history', h.ctx);
+  await runSlashCommand('/history 9999', h.ctx);
+  expect(h.conn.sent.map((m) => m.limit)).toEqual([DEFAULT_HISTORY_TURNS, MAX_HISTORY_PAGE]);
+  expect(h.conn.sent[1].limit).toBe(MAX_HISTORY_PAGE);
+});
+
 test('/history shows a malformed answer as an error instead of guessing', async () => {
   const h = harness();
   h.conn.answer('CHAT_HISTORY', () => ok({ turns: [{ role: 'user', text: 'hi' }] }));
@@ -64,9 +79,12 @@ test('/compromised needs "yes"; LLM_UNREACHABLE is shown as the fixed error line
   const h = harness();
   await runSlashCommand('/compromised', h.ctx);
   expect(h.conn.compromisedReports).toBe(0);
+  expect(h.items).toHaveLength(1);
   await runSlashCommand('/compromised yes', h.ctx);
   expect(h.conn.compromisedReports).toBe(1);
-  expect(h.items.at(-1)?.text).toMatch(/revoked/);
+  // The closed connection's reason tells the user (App); the command adds no second line.
+  expect(h.items).toHaveLength(1);
+  expect(h.conn.status()).toMatchObject({ state: 'closed', reason: expect.stringMatching(/revoked/) });
   h.conn.answer('SESSION_RESET', () => {
     throw requestError('LLM_UNREACHABLE', 'relay cannot reach the llm server');
   });

@@ -15,8 +15,9 @@ export const compromisedCommand: SlashCommand = {
       return;
     }
     try {
+      // Nothing to add on success: the connection closes with the revocation as its reason, and the
+      // App shows that once (a line here would say it a second time).
       await ctx.conn.reportCompromised();
-      ctx.addScrollback({ kind: 'system', text: "This device's keys were revoked. Load a new .sec file to connect again." });
     } catch (err) {
       ctx.addScrollback({ kind: 'error', text: formatError(err) });
     }

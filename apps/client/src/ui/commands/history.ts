@@ -16,13 +16,24 @@ export function historyItems(turns: ChatTurn[]): NewScrollbackItem[] {
   return items;
 }
 
+/** Turns asked for by `/history [N]`; undefined when N is not a whole number of at least 1. */
+export function historyLimit(args: string): number | undefined {
+  const text = args.trim();
+  if (text === '') return DEFAULT_HISTORY_TURNS;
+  if (!/^\d+$/.test(text) || Number(text) < 1) return undefined;
+  return Math.min(MAX_HISTORY_PAGE, Number(text));
+}
+
 export const historyCommand: SlashCommand = {
   name: 'history',
-  usage: '/history [turns]',
-  description: `show the stored conversation (last ${DEFAULT_HISTORY_TURNS} turns by default)`,
+  usage: '/history [N]',
+  description: `show the last N turns of the stored conversation (${DEFAULT_HISTORY_TURNS} by default)`,
   async run(ctx, args) {
-    const parsed = Number.parseInt(args, 10);
-    const limit = Math.min(MAX_HISTORY_PAGE, Number.isFinite(parsed) && parsed > 0 ? parsed : DEFAULT_HISTORY_TURNS);
+    const limit = historyLimit(args);
+    if (limit === undefined) {
+      ctx.addScrollback({ kind: 'system', text: `Usage: /history [N], N a whole number of turns from 1 to ${MAX_HISTORY_PAGE} (${DEFAULT_HISTORY_TURNS} by default).` });
+      return;
+    }
     try {
       const { turns, more } = await requestOk(ctx.conn, { type: 'CHAT_HISTORY', limit });
       const items = historyItems(turns);

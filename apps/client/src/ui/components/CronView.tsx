@@ -32,6 +32,12 @@ function cell(text: string, width: number): string {
   return chars.length > width ? `${chars.slice(0, width - 1).join('')}…` : text.padEnd(width);
 }
 
+/** The line above a job's recent runs in the scrollback. */
+export function cronLogHeading(name: string, runs: number): string {
+  if (runs === 0) return `No runs yet of ${name}.`;
+  return runs === 1 ? `── last run of ${name} ──` : `── last ${runs} runs of ${name} ──`;
+}
+
 function nextRunText(job: CronJob, now: number): string {
   if (!job.enabled) return 'disabled';
   if (job.nextRun === undefined) return '–';
@@ -48,7 +54,7 @@ export function CronView({ cron, addScrollback, height, active }: CronViewProps)
   const showLog = async (name: string) => {
     try {
       const runs = parseCronLog(await requestOk(conn, { type: 'CRON_LOG', name, limit: CRON_LOG_RUNS }));
-      const items: NewScrollbackItem[] = [{ kind: 'system', text: `── last ${runs.length} run(s) of ${name} ──` }];
+      const items: NewScrollbackItem[] = [{ kind: 'system', text: cronLogHeading(name, runs.length) }];
       for (const run of runs) {
         const at = new Date(run.startedAt).toLocaleString();
         items.push({ kind: 'system', text: `${at} · ${run.status}` }, { kind: 'info', text: run.output.trimEnd() || '(no output)' });
@@ -92,7 +98,7 @@ export function CronView({ cron, addScrollback, height, active }: CronViewProps)
         {` ${cell('job', nameW)} ${cell('schedule', schedW)} ${cell('next run', nextW)} ${cell('last', statusW)}`}
         {cron.loading ? ' loading…' : ''}
       </Text>
-      {cron.jobs.length === 0 && !cron.loading ? <Text dimColor>(no jobs in CRON.md)</Text> : null}
+      {cron.jobs.length === 0 && !cron.loading && !cron.error ? <Text dimColor>(no jobs in CRON.md)</Text> : null}
       {visible.map((j) => {
         const isSelected = shownJob !== undefined && j.name === shownJob.name;
         const status = j.lastStatus ?? '–';

@@ -2,9 +2,13 @@
  * The Files tab: the remote sandbox listing, file operations behind prompts and confirmations,
  * and the transfers with their progress bars.
  *   Enter open folder · Backspace up · d download · u upload · Delete delete · r rename · m mkdir
+ * Replacing an existing file (upload, download, rename) and deleting a folder with everything inside
+ * each take a second, explicit yes.
  */
 import React, { useState } from 'react';
+import { basename, join } from 'node:path';
 import { Box, Text } from 'ink';
+import { resolveLocalPath } from '../../paths/local-path';
 import { formatBytes } from '../../transfers';
 import { useAppContext } from '../contexts/AppContext';
 import type { FilesControls, RemoteEntry } from '../hooks/useFiles';
@@ -12,6 +16,7 @@ import { useKeypress } from '../hooks/useKeypress';
 import { remoteJoin, type TransferControls } from '../hooks/useTransfers';
 import { ConfirmPrompt, TextPrompt } from './TextPrompt';
 import { TransferRow } from './ProgressBar';
+import { keyHintLines } from '../state/key-hints';
 import { absoluteTime } from '../state/time-format';
 
 type Mode =
@@ -20,8 +25,9 @@ type Mode =
   | { kind: 'confirm'; question: string; action: () => void };
 
 const BROWSE: Mode = { kind: 'browse' };
-/** Header, column titles, key help, notice, prompt line. */
+/** Header, column titles, key help (one line of it; more when it wraps), notice, prompt line. */
 const FIXED_ROWS = 5;
+const KEY_HINTS = ['Enter open', 'Bksp up', 'd download', 'u upload', 'Del delete', 'r rename', 'm mkdir', 'g refresh'];
 const SIZE_WIDTH = 9;
 const TIME_WIDTH = 11;
 
@@ -43,9 +49,52 @@ function entryLine(entry: RemoteEntry, nameWidth: number, now: number): string {
 }
 
 export function FilesView({ files, transfers, height, active }: FilesViewProps) {
-  const { columns, theme, downloadDir } = useAppContext();
+  const { columns, theme, downloadDir, localBase } = useAppContext();
   const [mode, setMode] = useState<Mode>(BROWSE);
-  const listRows = Math.max(1, height - FIXED_ROWS - transfers.transfers.length);
+  const hintLines = keyHintLines(KEY_HINTS, columns);
+  const listRows = Math.max(1, height - FIXED_ROWS - (hintLines.length - 1) - transfers.transfers.length);
+
+  /** Deletes `path`; a folder that is not empty gets a second question before everything inside goes. */
+  const deleteEntry = (path: string, isFolder: boolean) =>
+    void files.operate({ type: 'FILE_DELETE', path }, `Deleted ${path}.`, isFolder ? 'EXISTS' : undefined).then((outcome) => {
+      if (outcome !== 'refused') return;
+      setMode({
+        kind: 'confirm',
+        question: `${path}/ is not empty. Delete it and everything inside it?`,
+        action: () => void files.operate({ type: 'FILE_DELETE', path, recursive: true }, `Deleted ${path} and everything inside it.`),
+      });
+    });
+
+  const rename = (path: string, to: string) =>
+    void files.operate({ type: 'FILE_MOVE', path, to }, `Renamed to ${to}.`, 'EXISTS').then((outcome) => {
+      if (outcome !== 'refused') return;
+      setMode({
+        kind: 'confirm',
+        question: `${to} already exists. Replace it with ${path}?`,
+        action: () => void files.operate({ type: 'FILE_MOVE', path, to, overwrite: true }, `Renamed to ${to}.`),
+      });
+    });
+
+  /** Downloads into `dir`; a local file of that name is replaced only after a yes. */
+  const download = (remote: string, dir: string, size: number, overwrite = false) =>
+    void transfers.download(remote, dir, size, overwrite).then((outcome) => {
+      if (outcome !== 'exists') return;
+      const local = join(dir, remote.split('/').pop() ?? remote);
+      setMode({ kind: 'confirm', question: `${local} already exists. Replace it?`, action: () => download(remote, dir, size, true) });
+    });
+
+  /** Uploads into the current folder; a file of that name there is replaced only after a yes. */
+  const upload = (local: string, remoteDir: string, overwrite = false) =>
+    void transfers.upload(local, remoteDir, overwrite).then((outcome) => {
+      if (outcome === 'done') files.refresh();
+      if (outcome === 'exists') setMode(replaceRemote(local, remoteDir));
+    });
+
+  const replaceRemote = (local: string, remoteDir: string): Mode => ({
+    kind: 'confirm',
+    question: `/${remoteJoin(remoteDir, basename(local))} already exists. Replace it?`,
+    action: () => upload(local, remoteDir, true),
+  });
 
   useKeypress((key) => {
     const entry = files.current();
@@ -59,11 +108,8 @@ export function FilesView({ files, transfers, height, active }: FilesViewProps) 
     if (key.name === 'backspace') return files.up();
     if (key.name === 'delete' && entry) {
       const path = remoteJoin(files.cwd, entry.name);
-      return setMode({
-        kind: 'confirm',
-        question: `Delete ${entry.kind === 'dir' ? 'folder' : 'file'} ${path}?`,
-        action: () => void files.operate({ type: 'FILE_DELETE', path }, `Deleted ${path}.`),
-      });
+      const isFolder = entry.kind === 'dir';
+      return setMode({ kind: 'confirm', question: `Delete ${isFolder ? 'folder' : 'file'} ${path}?`, action: () => deleteEntry(path, isFolder) });
     }
     if (key.ctrl || key.meta) return;
     switch (key.text) {
@@ -74,19 +120,25 @@ export function FilesView({ files, transfers, height, active }: FilesViewProps) 
             kind: 'prompt',
             label: `Download ${entry.name} to folder:`,
             initial: downloadDir,
-            then: (dir) => void transfers.download(remote, dir || downloadDir, entry.size),
+            then: (dir) => download(remote, resolveLocalPath(dir || downloadDir, localBase), entry.size),
           });
         }
         return;
-      case 'u':
+      case 'u': {
+        const remoteDir = files.cwd;
         return setMode({
           kind: 'prompt',
-          label: `Upload local file to /${files.cwd}:`,
+          label: `Upload local file to /${remoteDir}:`,
           initial: '',
-          then: (local) => {
-            if (local) void transfers.upload(local, files.cwd).then((ok) => ok && files.refresh());
+          then: (typed) => {
+            if (!typed) return;
+            const local = resolveLocalPath(typed, localBase);
+            // Ask before hashing a big file only to hear that the name is taken (the listing knows).
+            if (files.entries.some((e) => e.kind === 'file' && e.name === basename(local))) return replaceRemote(local, remoteDir);
+            upload(local, remoteDir);
           },
         });
+      }
       case 'm':
         return setMode({
           kind: 'prompt',
@@ -108,7 +160,7 @@ export function FilesView({ files, transfers, height, active }: FilesViewProps) 
             if (!name || name === entry.name) return;
             const path = remoteJoin(files.cwd, entry.name);
             const to = remoteJoin(files.cwd, name);
-            return { kind: 'confirm', question: `Rename ${path} to ${to}?`, action: () => void files.operate({ type: 'FILE_MOVE', path, to }, `Renamed to ${to}.`) };
+            return { kind: 'confirm', question: `Rename ${path} to ${to}?`, action: () => rename(path, to) };
           },
         });
       case 'g':
@@ -166,9 +218,11 @@ export function FilesView({ files, transfers, height, active }: FilesViewProps) 
           }}
         />
       ) : (
-        <Text wrap="truncate-end" dimColor>
-          Enter open · Bksp up · d download · u upload · Del delete · r rename · m mkdir · g refresh
-        </Text>
+        hintLines.map((line) => (
+          <Text key={line} wrap="truncate-end" dimColor>
+            {line}
+          </Text>
+        ))
       )}
     </Box>
   );

@@ -8,7 +8,7 @@ import { makeTheme } from '../theme';
 import { TransferRow, progressBar } from './ProgressBar';
 
 function renderRow(transfer: TransferView, columns = 80): string {
-  const value = { conn: new FakeConnection(), theme: makeTheme(true), columns, rows: 24, downloadDir: '/tmp' };
+  const value = { conn: new FakeConnection(), theme: makeTheme(true), columns, rows: 24, downloadDir: '/tmp', localBase: '/tmp' };
   const ui = render(
     <AppProvider value={value}>
       <TransferRow transfer={transfer} />

@@ -1,4 +1,7 @@
-/** Crontab jobs: fetched when the tab is first shown, kept live by CRON_EVENT pushes. */
+/**
+ * Crontab jobs: fetched when the tab is first shown, kept live by CRON_EVENT pushes (runs) and
+ * CRON_CHANGED pushes (CRON.md was read again: new jobs, parse problems found or fixed).
+ */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { requestOk } from '../../connection/ok';
 import { errorMessage, type ClientConnection } from '../../connection/types';
@@ -54,6 +57,10 @@ export function useCron(conn: ClientConnection, active: boolean): CronControls {
   useEffect(
     () =>
       conn.onPush((m) => {
+        if (m.type === 'CRON_CHANGED') {
+          if (loaded.current) void refresh();
+          return;
+        }
         if (m.type !== 'CRON_EVENT') return;
         const result = applyCronEvent(jobsRef.current, m);
         setJobs(result.jobs);

@@ -1,7 +1,7 @@
 /** Browsing the remote sandbox: current folder, its entries, the selection, and file operations. */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { requestOk } from '../../connection/ok';
-import { errorMessage, type ClientConnection } from '../../connection/types';
+import { errorCode, errorMessage, type ClientConnection } from '../../connection/types';
 import { useSyncedState } from './useSyncedState';
 import { remoteJoin } from './useTransfers';
 
@@ -12,6 +12,17 @@ export interface RemoteEntry {
   size: number;
   mtime: number;
 }
+
+export interface FileOperation {
+  type: 'FILE_DELETE' | 'FILE_MKDIR' | 'FILE_MOVE';
+  path: string;
+  to?: string;
+  recursive?: boolean;
+  overwrite?: boolean;
+}
+
+/** `refused`: the server answered with the code the caller asked to handle itself. */
+export type OperationOutcome = 'done' | 'failed' | 'refused';
 
 export interface FilesControls {
   /** Current folder, `''` for the sandbox root. */
@@ -28,8 +39,11 @@ export interface FilesControls {
   open(entry: RemoteEntry): void;
   up(): void;
   refresh(): void;
-  /** Runs a simple request (FILE_DELETE, FILE_MKDIR, FILE_MOVE) and refreshes the listing. */
-  operate(msg: { type: string; path: string; to?: string }, done: string): Promise<void>;
+  /**
+   * Runs a simple request (FILE_DELETE, FILE_MKDIR, FILE_MOVE) and refreshes the listing. A refusal
+   * with the code `askOn` is returned instead of shown, for the caller to offer the way past it.
+   */
+  operate(msg: FileOperation, done: string, askOn?: string): Promise<OperationOutcome>;
   notice?: string;
 }
 
@@ -84,16 +98,18 @@ export function useFiles(conn: ClientConnection, active: boolean): FilesControls
   }, [active, loadedOnce, load]);
 
   const operate = useCallback(
-    async (msg: { type: string; path: string; to?: string }, done: string) => {
+    async (msg: FileOperation, done: string, askOn?: string): Promise<OperationOutcome> => {
       try {
-        await conn.request(msg);
+        await conn.request({ ...msg });
         setNotice(done);
       } catch (err) {
         setNotice(undefined);
+        if (askOn !== undefined && errorCode(err) === askOn) return 'refused';
         setError(errorMessage(err));
-        return;
+        return 'failed';
       }
       await load(cwd, msg.to ? msg.to.split('/').pop() : undefined);
+      return 'done';
     },
     [conn, load, cwd],
   );

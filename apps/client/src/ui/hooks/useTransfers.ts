@@ -4,7 +4,7 @@
  */
 import { useCallback, useRef, useState } from 'react';
 import { basename, join } from 'node:path';
-import { errorMessage, type ClientConnection } from '../../connection/types';
+import { errorCode, errorMessage, type ClientConnection } from '../../connection/types';
 import { SpeedMeter, downloadFile, etaSeconds, formatBytes, uploadFile, type TransferPhase, type TransferProgress } from '../../transfers';
 import { PROGRESS_RENDER_MS, VISIBLE_TRANSFERS } from '../constants';
 import type { AddScrollback } from '../state/scrollback';
@@ -21,10 +21,14 @@ export interface TransferView {
   error?: string;
 }
 
+/** `exists`: the target is already there and overwrite was not asked for; nothing was changed. */
+export type TransferOutcome = 'done' | 'failed' | 'exists';
+
 export interface TransferControls {
   transfers: TransferView[];
-  download(remotePath: string, localDir: string, expectedSize?: number): Promise<boolean>;
-  upload(localPath: string, remoteDir: string): Promise<boolean>;
+  /** `localDir` and `localPath` are absolute (see resolveLocalPath). */
+  download(remotePath: string, localDir: string, expectedSize?: number, overwrite?: boolean): Promise<TransferOutcome>;
+  upload(localPath: string, remoteDir: string, overwrite?: boolean): Promise<TransferOutcome>;
 }
 
 export function remoteJoin(dir: string, name: string): string {
@@ -59,7 +63,12 @@ export function useTransfers(conn: ClientConnection, addScrollback: AddScrollbac
   }, []);
 
   const run = useCallback(
-    async (direction: TransferView['direction'], name: string, start: (onProgress: (p: TransferProgress) => void) => Promise<unknown>) => {
+    async (
+      direction: TransferView['direction'],
+      name: string,
+      overwrite: boolean,
+      start: (onProgress: (p: TransferProgress) => void) => Promise<unknown>,
+    ): Promise<TransferOutcome> => {
       const id = nextId.current++;
       const meter = new SpeedMeter();
       setTransfers((list) => prune([...list, { id, direction, name, phase: 'hashing', bytesDone: 0, bytesPerSecond: 0 }]));
@@ -71,34 +80,40 @@ export function useTransfers(conn: ClientConnection, addScrollback: AddScrollbac
       try {
         await start(onProgress);
         update(id, { phase: 'done', etaSeconds: 0 }, true);
-        return true;
+        return 'done';
       } catch (err) {
+        if (!overwrite && errorCode(err) === 'EXISTS') {
+          // Not a failure: the caller asks whether to replace it, and the row would only be noise.
+          lastRender.current.delete(id);
+          setTransfers((list) => list.filter((t) => t.id !== id));
+          return 'exists';
+        }
         update(id, { phase: 'failed', error: errorMessage(err) }, true);
         addScrollback({ kind: 'error', text: `[Error: ${direction} of ${name} failed: ${errorMessage(err)}]` });
-        return false;
+        return 'failed';
       }
     },
     [update, addScrollback],
   );
 
   const download = useCallback(
-    async (remotePath: string, localDir: string, expectedSize?: number) => {
+    async (remotePath: string, localDir: string, expectedSize?: number, overwrite = false) => {
       const name = remotePath.split('/').pop() ?? remotePath;
       const localPath = join(localDir, name);
-      const ok = await run('download', name, (onProgress) => downloadFile(conn, { remotePath, localPath, expectedSize, onProgress }));
-      if (ok) addScrollback({ kind: 'system', text: `Downloaded ${remotePath} to ${localPath}${expectedSize !== undefined ? ` (${formatBytes(expectedSize)})` : ''}.` });
-      return ok;
+      const outcome = await run('download', name, overwrite, (onProgress) => downloadFile(conn, { remotePath, localPath, expectedSize, overwrite, onProgress }));
+      if (outcome === 'done') addScrollback({ kind: 'system', text: `Downloaded ${remotePath} to ${localPath}${expectedSize !== undefined ? ` (${formatBytes(expectedSize)})` : ''}.` });
+      return outcome;
     },
     [conn, run, addScrollback],
   );
 
   const upload = useCallback(
-    async (localPath: string, remoteDir: string) => {
+    async (localPath: string, remoteDir: string, overwrite = false) => {
       const name = basename(localPath);
       const remotePath = remoteJoin(remoteDir, name);
-      const ok = await run('upload', name, (onProgress) => uploadFile(conn, { localPath, remotePath, onProgress }));
-      if (ok) addScrollback({ kind: 'system', text: `Uploaded ${localPath} to ${remotePath || '/'}.` });
-      return ok;
+      const outcome = await run('upload', name, overwrite, (onProgress) => uploadFile(conn, { localPath, remotePath, overwrite, onProgress }));
+      if (outcome === 'done') addScrollback({ kind: 'system', text: `Uploaded ${localPath} to ${remotePath || '/'}.` });
+      return outcome;
     },
     [conn, run, addScrollback],
   );
