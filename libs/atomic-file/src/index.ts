@@ -1,1 +1,2 @@
+export { FileLockTimeout, withFileLock, type FileLockOptions } from './file-lock';
 export { SECRET_FILE_MODE, isTempFileOf, removeStaleTempFiles, removeStaleTempFilesSync, writeFileAtomic, writeFileAtomicSync } from './atomic-write';

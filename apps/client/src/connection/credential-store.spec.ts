@@ -36,6 +36,18 @@ describe('CredentialStore', () => {
     expect(statSync(store.dir).mode & 0o777).toBe(0o700);
   });
 
+  test('two programs starting at once on a new device agree on one device key and keep both relay credentials', async () => {
+    // The TUI and a headless command, each with its own store object (as in two processes).
+    const a = new CredentialStore(join(dir, 'clawchat'));
+    const b = new CredentialStore(join(dir, 'clawchat'));
+    const [keyA, keyB] = await Promise.all([a.deviceKey(), b.deviceKey()]);
+    expect(keyA.privateKey.equals(keyB.privateKey)).toBe(true);
+    await Promise.all([a.saveRelay(relay('relay-one', 1)), b.saveRelay(relay('relay-two', 2))]);
+    const stored = JSON.parse(readFileSync(a.file, 'utf8')) as { relays: StoredRelay[]; device: { privateKey: string } };
+    expect(stored.relays.map((r) => r.relayPublicKey).sort()).toEqual(['relay-one', 'relay-two']);
+    expect(Buffer.from(stored.device.privateKey, 'base64').equals(keyA.privateKey)).toBe(true);
+  });
+
   test('relays: the latest saved comes first, one entry per relay key; erase forgets everything', async () => {
     const store = new CredentialStore(dir);
     expect(await store.latestRelay()).toBeUndefined();

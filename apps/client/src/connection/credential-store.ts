@@ -8,7 +8,7 @@ import { mkdir, readFile, unlink } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { generateX25519KeyPair, x25519PublicFromPrivate, type X25519KeyPair } from '@clawchat/crypto';
-import { writeFileAtomic } from '@clawchat/atomic-file';
+import { FileLockTimeout, withFileLock, writeFileAtomic } from '@clawchat/atomic-file';
 import { CREDENTIALS_FILE_NAME } from './constants';
 import { ConnectError } from './connect-error';
 
@@ -90,17 +90,34 @@ export class CredentialStore {
     await writeFileAtomic(this.file, JSON.stringify(content, null, 2) + '\n');
   }
 
-  /** This device's static key pair, created and stored on first use. */
-  async deviceKey(): Promise<X25519KeyPair> {
-    const content = await this.read();
-    if (content.device) {
-      const privateKey = Buffer.from(content.device.privateKey, 'base64');
-      if (privateKey.length !== 32) throw this.damaged('bad device key');
-      return { privateKey, publicKey: x25519PublicFromPrivate(privateKey) };
+  /**
+   * Read-modify-write of the file by one process at a time: the TUI and a headless command started
+   * together on a new device would otherwise each create a device key, and a credential saved by one
+   * would end up beside the other's key (a resumption the relay then refuses).
+   */
+  private async exclusive<T>(section: () => Promise<T>): Promise<T> {
+    await mkdir(this.dir, { recursive: true, mode: 0o700 });
+    try {
+      return await withFileLock(`${this.file}.lock`, section);
+    } catch (err) {
+      if (err instanceof FileLockTimeout) throw new ConnectError('CREDENTIAL', `cannot update the stored credential: ${err.message}`);
+      throw err;
     }
-    const pair = generateX25519KeyPair();
-    await this.write({ ...content, device: { publicKey: pair.publicKey.toString('base64'), privateKey: pair.privateKey.toString('base64') } });
-    return pair;
+  }
+
+  /** This device's static key pair, created and stored on first use. */
+  deviceKey(): Promise<X25519KeyPair> {
+    return this.exclusive(async () => {
+      const content = await this.read();
+      if (content.device) {
+        const privateKey = Buffer.from(content.device.privateKey, 'base64');
+        if (privateKey.length !== 32) throw this.damaged('bad device key');
+        return { privateKey, publicKey: x25519PublicFromPrivate(privateKey) };
+      }
+      const pair = generateX25519KeyPair();
+      await this.write({ ...content, device: { publicKey: pair.publicKey.toString('base64'), privateKey: pair.privateKey.toString('base64') } });
+      return pair;
+    });
   }
 
   /** The most recently used relay credential, if any. */
@@ -109,10 +126,12 @@ export class CredentialStore {
   }
 
   /** Stores (or replaces, by relay key) a relay credential and makes it the most recent. */
-  async saveRelay(relay: StoredRelay): Promise<void> {
-    const content = await this.read();
-    const others = content.relays.filter((r) => r.relayPublicKey !== relay.relayPublicKey);
-    await this.write({ ...content, relays: [relay, ...others] });
+  saveRelay(relay: StoredRelay): Promise<void> {
+    return this.exclusive(async () => {
+      const content = await this.read();
+      const others = content.relays.filter((r) => r.relayPublicKey !== relay.relayPublicKey);
+      await this.write({ ...content, relays: [relay, ...others] });
+    });
   }
 
   /** Forgets everything (the relay revoked this device). Missing already is fine. */
