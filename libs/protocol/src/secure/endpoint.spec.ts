@@ -361,6 +361,34 @@ describe('half-open handshake table under a flood (someone who knows the relay k
     expect(relay.drops.halfOpenEvicted).toBeGreaterThan(2000); // the flood only ever replaced its own entries
   });
 
+  test('a busy relay leaves cookie mode once new handshakes drop below the threshold (a cookie retry is not counted twice)', () => {
+    const relay = new ResponderEndpoint({ pattern: CLIENT_PATTERN, identity: relayStatic.publicKey, localStatic: relayStatic, policy, now: 0 });
+    // One second of 700 initiations/s from one host: under load.
+    for (let now = 0; now < 1000; now += 1000 / 700) {
+      relay.receive(flood(), { address: '198.51.100.7', port: 40000 }, now);
+      relay.flush(now);
+    }
+    expect(relay.isUnderLoad(1000)).toBe(true);
+    // Then 400 new handshakes/s (from six hosts, so the half-open table stays below its own trigger),
+    // each answering a cookie reply at once with a retry that carries mac2: 800 initiations a second.
+    let n = 0;
+    let completed = 0;
+    for (let now = 1000; now < 4000; now += 1000 / 400) {
+      const address = { address: `203.0.113.${n++ % 6}`, port: 40000 };
+      const cookies = new CookieGenerator(relayStatic.publicKey);
+      for (let attempt = 0; attempt < 2; attempt++) {
+        relay.receive(cookies.seal(initiationBody(CredentialKind.TICKET, ticketId, ticketPsk), now), address, now);
+        const answer = relay.flush(now).find((d) => d.to.address === address.address);
+        if (answer?.data[0] === 2) completed++;
+        const reply = answer?.data[0] === 3 ? parseCookieReply(answer.data) : undefined;
+        if (!reply) break;
+        cookies.consumeReply(reply.nonce, reply.sealedCookie, now);
+      }
+    }
+    expect(relay.isUnderLoad(4000)).toBe(false);
+    expect(completed).toBeGreaterThan(600); // once out of cookie mode, every one is answered at once
+  });
+
   test('many sources: past a few dozen half-open entries cookies are demanded, and the device still gets in', () => {
     const relay = new ResponderEndpoint({ pattern: CLIENT_PATTERN, identity: relayStatic.publicKey, localStatic: relayStatic, policy, now: 0 });
     const cookies = new CookieGenerator(relayStatic.publicKey);

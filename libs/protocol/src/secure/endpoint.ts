@@ -247,10 +247,15 @@ export class ResponderEndpoint {
       return;
     }
     const cookieSource = addressKey(from);
-    this.countInitiation(now);
     if (this.halfOpen.size >= UNDER_LOAD_HALF_OPEN) this.underLoadUntil = now + UNDER_LOAD_HOLD_MS;
+    const cookieOk = () => this.cookies.checkMac2(init.beforeMac2, init.mac2, cookieSource, now);
+    // Under load, a retry carrying our cookie is not counted again: its first attempt was, and it comes
+    // from a proven address that the per-source bucket below limits. Counting both would make every
+    // handshake cost two and keep a busy relay under load at half the threshold.
+    const provenRetry = this.isUnderLoad(now) && cookieOk();
+    if (!provenRetry) this.countInitiation(now);
     if (this.isUnderLoad(now)) {
-      if (!this.cookies.checkMac2(init.beforeMac2, init.mac2, cookieSource, now)) {
+      if (!provenRetry && !cookieOk()) {
         // The reply (52 bytes) is smaller than the initiation: no amplification.
         const { nonce, sealed } = this.cookies.makeReply(init.mac1, cookieSource, now);
         this.out.push({ to: from, data: buildCookieReply(init.senderIndex, nonce, sealed) });
