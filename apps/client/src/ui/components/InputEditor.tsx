@@ -1,4 +1,7 @@
-/** The chat input: the editor state drawn with a visible cursor, scrolled to the cursor's row. */
+/**
+ * The chat input: the editor state drawn with a visible cursor, scrolled to the cursor's row; a text
+ * taller than the box says how many of its lines are above and below.
+ */
 import React from 'react';
 import { Box, Text } from 'ink';
 import { useAppContext } from '../contexts/AppContext';
@@ -9,8 +12,13 @@ const PREFIX_WIDTH = 2;
 export function InputEditor({ state, maxRows, placeholder }: { state: EditorState; maxRows: number; placeholder?: string }) {
   const { theme, columns } = useAppContext();
   const layout = layoutEditor(state.text, state.cursor, columns - PREFIX_WIDTH - 1);
-  const first = Math.max(0, Math.min(layout.cursorRow - maxRows + 1, layout.rows.length - maxRows));
-  const visible = layout.rows.slice(first, first + maxRows);
+  // A text taller than the box (a long paste) keeps one row to say how much is out of sight, so the
+  // user knows the whole paste is there and will be sent.
+  const overflow = layout.rows.length > maxRows;
+  const rows = overflow ? Math.max(1, maxRows - 1) : maxRows;
+  const first = Math.max(0, Math.min(layout.cursorRow - rows + 1, layout.rows.length - rows));
+  const visible = layout.rows.slice(first, first + rows);
+  const below = layout.rows.length - first - visible.length;
   return (
     <Box flexDirection="column">
       {visible.map((row, i) => {
@@ -38,6 +46,11 @@ export function InputEditor({ state, maxRows, placeholder }: { state: EditorStat
           </Text>
         );
       })}
+      {overflow ? (
+        <Text dimColor wrap="truncate-end">
+          {`  ${layout.rows.length} lines: ${[first > 0 ? `${first} above` : '', below > 0 ? `${below} below` : ''].filter(Boolean).join(', ')} (↑/↓ to move)`}
+        </Text>
+      ) : null}
     </Box>
   );
 }
