@@ -254,7 +254,12 @@ export class ResponderEndpoint {
     // handshake cost two and keep a busy relay under load at half the threshold.
     const provenRetry = this.isUnderLoad(now) && cookieOk();
     if (!provenRetry) this.countInitiation(now);
-    if (this.isUnderLoad(now)) {
+    // A source already holding its share of half-open handshakes may replace its oldest only from a
+    // proven address: otherwise anyone could spoof a device's address (or its NAT's) and keep pushing
+    // the device's own handshakes out before they are confirmed.
+    const source = sourceKey(from.address);
+    const sourceFull = this.halfOpenFrom(source) >= MAX_HALF_OPEN_PER_SOURCE;
+    if (this.isUnderLoad(now) || sourceFull) {
       if (!provenRetry && !cookieOk()) {
         // The reply (52 bytes) is smaller than the initiation: no amplification.
         const { nonce, sealed } = this.cookies.makeReply(init.mac1, cookieSource, now);
@@ -262,7 +267,7 @@ export class ResponderEndpoint {
         this.drops.cookie++;
         return;
       }
-      if (!this.takeToken(sourceKey(from.address), now)) {
+      if (!this.takeToken(source, now)) {
         this.drops.rateLimited++;
         return;
       }
@@ -309,7 +314,6 @@ export class ResponderEndpoint {
     // Full: the oldest half-open handshake makes room. A genuine one is confirmed one round trip after
     // it began, so a flood must replace the whole table within that round trip to starve it; refusing
     // the newest instead would let a slow flood hold every slot for the whole half-open lifetime.
-    const source = sourceKey(from.address);
     this.evictOldestHalfOpen((e) => e.source === source, MAX_HALF_OPEN_PER_SOURCE);
     this.evictOldestHalfOpen(() => true, MAX_HALF_OPEN);
     const entry: Entry = {
@@ -370,6 +374,12 @@ export class ResponderEndpoint {
       const id = e.hello.remoteStatic ? e.hello.remoteStatic.toString('hex') : `credential:${e.hello.credentialId.toString('hex')}`;
       if (id === who || now - e.createdAt > HALF_OPEN_LIFETIME_MS) this.forget(e);
     }
+  }
+
+  private halfOpenFrom(source: string): number {
+    let n = 0;
+    for (const e of this.halfOpen) if (e.source === source) n++;
+    return n;
   }
 
   /** Forgets the oldest half-open entries matching `which` until fewer than `limit` remain. */
