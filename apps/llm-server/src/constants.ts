@@ -14,6 +14,8 @@ export const LISTEN_HOST = '127.0.0.1';
 /** Default directories (product.md configuration table), relative to the working directory. */
 export const DEFAULT_CONTEXT_DIR = './context';
 export const DEFAULT_FILES_DIR = './files';
+/** In the state folder: the pid of the server using it (one server per state folder). */
+export const INSTANCE_LOCK_FILE = 'llm-server.pid';
 export const DEFAULT_STATE_DIR = './data';
 
 /** File names inside the state directory. */

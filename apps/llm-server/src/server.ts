@@ -4,12 +4,15 @@
  * whose close() shuts everything down in order (stop taking work, finish writes, close the socket).
  */
 import { mkdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { PidLockHeld, acquirePidLock, type PidLock } from '@clawchat/atomic-file';
 import { Sandbox } from '@clawchat/file-protocol';
-import { contextTokensFor, providersFromEnv, type FailoverChain } from '@clawchat/llm';
+import { ConfigError, contextTokensFor, providersFromEnv, type FailoverChain } from '@clawchat/llm';
 import { readAttachments } from './chat/attachments';
 import { ChatService } from './chat/chat-service';
 import { ConversationStore } from './chat/conversation-store';
 import type { ServerConfig } from './config';
+import { INSTANCE_LOCK_FILE } from './constants';
 import { ContextSource } from './context-source';
 import { CronService } from './cron/cron-service';
 import { FileService } from './files/file-service';
@@ -17,7 +20,6 @@ import { createHelloHandler } from './hello';
 import { ClientRegistry } from './link/client-registry';
 import { LinkServer } from './link/link-server';
 import { Router } from './link/router';
-import { acquireInstanceLock, type InstanceLock } from './instance-lock';
 import { loadOrCreateLocalKey } from './local-key';
 import type { Logger } from './log';
 
@@ -38,7 +40,17 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
   const budgetTokens = contextTokensFor(primary.model, config.env);
 
   await mkdir(config.stateDir, { recursive: true, mode: 0o700 });
-  const lock = await acquireInstanceLock(config.stateDir);
+  // One server per state folder: two would both rewrite llm_session.json (losing each other's turns)
+  // and run every cron job twice.
+  let lock: PidLock;
+  try {
+    lock = await acquirePidLock(join(config.stateDir, INSTANCE_LOCK_FILE));
+  } catch (error) {
+    if (!(error instanceof PidLockHeld)) throw error;
+    throw new ConfigError(
+      `another clawchat-llm (pid ${error.pid}) is already using the state folder ${config.stateDir}; stop it first, or give this one its own --state-dir (if no such server runs, delete ${error.file})`,
+    );
+  }
   try {
     return await startWithLock(config, log, provider, budgetTokens, lock);
   } catch (error) {
@@ -52,7 +64,7 @@ async function startWithLock(
   log: Logger,
   provider: FailoverChain,
   budgetTokens: number,
-  lock: InstanceLock,
+  lock: PidLock,
 ): Promise<RunningServer> {
   const primary = provider.providers[0];
   await mkdir(config.filesDir, { recursive: true });

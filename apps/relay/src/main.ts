@@ -11,14 +11,14 @@ import {
   generateBootstrapKey,
   resolveBootstrapKey,
 } from '@clawchat/security-file';
-import { writeFileAtomicSync } from '@clawchat/atomic-file';
+import { PidLockHeld, acquirePidLock, writeFileAtomicSync, type PidLock } from '@clawchat/atomic-file';
 import { ConfigError, USAGE, parseArgs, resolveConfig, type ParsedArgs, type RelayConfig } from './config';
 import { callRelay, ControlUnavailable } from './control/client';
 import { controlSocketPath, type ControlAnswer, type ControlRequest } from './control/protocol';
 import { startControlServer } from './control/server';
 import { LocalKeyError, loadLocalKey } from './link/local-key';
 import { createLogger, type Logger } from './log';
-import { Relay, publicEndpoints, type RelayStatus } from './relay';
+import { Relay, publicEndpoints } from './relay';
 import { choosePort, loadOrCreateStaticKey, randomPublicPort, replaceStaticKey, savePort } from './state/identity';
 import { PeerStore } from './state/peers';
 import { DamagedStateError } from './state/state-file';
@@ -39,28 +39,27 @@ class StartupError extends Error {
   }
 }
 
+/** In the security dir: the pid of the relay using it. */
+const INSTANCE_LOCK_FILE = 'relay.pid';
+
 /**
  * One relay per security dir: a second one would take another port and rewrite relay.port (older .sec
- * files then dial the wrong port) and replace the first one's admin socket. The admin socket answering
- * is the sign that the first one is alive; a socket nobody answers is a leftover of a killed relay.
+ * files then dial the wrong port) and replace the first one's admin socket.
  */
-async function refuseIfAlreadyRunning(securityDir: string): Promise<void> {
-  let answer: ControlAnswer;
+async function lockSecurityDir(securityDir: string): Promise<PidLock> {
   try {
-    answer = await callRelay(controlSocketPath(securityDir), { cmd: 'status' }, 2_000);
+    return await acquirePidLock(path.join(securityDir, INSTANCE_LOCK_FILE));
   } catch (err) {
-    if (err instanceof ControlUnavailable) return;
-    throw err;
+    if (!(err instanceof PidLockHeld)) throw err;
+    throw new StartupError(
+      `clawchat-relay: another relay (pid ${err.pid}) is already running with ${securityDir}; stop it first, or give this one its own --security-dir (if no such relay runs, delete ${err.file})`,
+    );
   }
-  const listen = answer.ok ? ` on ${(answer.status as RelayStatus).listen}` : '';
-  throw new StartupError(
-    `clawchat-relay: another relay is already running with ${securityDir}${listen}; stop it first (or give this one its own --security-dir)`,
-  );
 }
 
 async function serve(cfg: RelayConfig, log: Logger): Promise<void> {
   mkdirSync(cfg.securityDir, { recursive: true, mode: 0o700 });
-  await refuseIfAlreadyRunning(cfg.securityDir);
+  const instance = await lockSecurityDir(cfg.securityDir);
   const bootstrap = resolveBootstrapKey({ envValue: cfg.bootstrapKey, securityDir: cfg.securityDir, create: true });
   if (!bootstrap) throw new StartupError('no bootstrap key could be created');
   if (bootstrap.source === 'generated') announceNewBootstrapKey(bootstrap.key, bootstrap.file as string, log);
@@ -173,6 +172,7 @@ async function serve(cfg: RelayConfig, log: Logger): Promise<void> {
     control.close();
     await relay.stop();
     await Promise.all([tickets.flushed(), peers.flushed()]);
+    await instance.release();
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));

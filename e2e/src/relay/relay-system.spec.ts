@@ -224,7 +224,7 @@ describe('relay with a real LLM server', () => {
     // Another relay on the same security folder would take another port and the admin socket.
     const rival = await s.admin(['--ip', '127.0.0.1', '--llm-port', String(s.llmPort)]);
     expect(rival.code).not.toBe(0);
-    expect(rival.stderr).toMatch(/another relay is already running/);
+    expect(rival.stderr).toMatch(/another relay \(pid \d+\) is already running/);
     expect((await s.admin(['status'])).code).toBe(0); // the first one still answers
     const gone = await runToExit(spawnNode([BUNDLES.relay, 'status'], { cwd: s.root, env: { ...process.env, CLAWCHAT_SECURITY_DIR: path.join(s.root, 'elsewhere') }, stdin: 'ignore' })).done;
     expect(gone.code).toBe(3);
