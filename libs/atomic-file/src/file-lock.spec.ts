@@ -52,4 +52,26 @@ describe('withFileLock', () => {
     await expect(withFileLock(lock, async () => 'ran', { timeoutMs: 100 })).rejects.toThrow(FileLockTimeout);
     await expect(withFileLock(lock, async () => 'ran', { timeoutMs: 100 })).rejects.toThrow(/x\.lock is held by another process/);
   });
+
+  test('many waiters finding the same stale lock: still one section at a time, and no lock is left behind', async () => {
+    const lock = join(dir, 'y.lock');
+    writeFileSync(lock, 'dead 0\n');
+    const old = (Date.now() - 60_000) / 1000;
+    utimesSync(lock, old, old);
+    let inside = 0;
+    let most = 0;
+    await Promise.all(
+      Array.from({ length: 10 }, () =>
+        withFileLock(lock, async () => {
+          inside++;
+          most = Math.max(most, inside);
+          await new Promise((resolve) => setTimeout(resolve, 2));
+          inside--;
+        }),
+      ),
+    );
+    expect(most).toBe(1);
+    expect(existsSync(lock)).toBe(false);
+    expect(existsSync(`${lock}.takeover`)).toBe(false);
+  });
 });

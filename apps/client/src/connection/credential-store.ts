@@ -135,9 +135,12 @@ export class CredentialStore {
   }
 
   /** Forgets everything (the relay revoked this device). Missing already is fine. */
-  async erase(): Promise<void> {
-    await unlink(this.file).catch((err: NodeJS.ErrnoException) => {
-      if (err.code !== 'ENOENT') throw err;
-    });
+  erase(): Promise<void> {
+    // Under the lock too: a save in flight in another process must not recreate half a file after it.
+    return this.exclusive(() =>
+      unlink(this.file).catch((err: NodeJS.ErrnoException) => {
+        if (err.code !== 'ENOENT') throw err;
+      }),
+    );
   }
 }
