@@ -123,8 +123,11 @@ describe('move', () => {
     await expect(sandbox.move('a.txt', 'b.txt')).rejects.toMatchObject({ code: 'EXISTS', message: '"b.txt" already exists.' });
     expect(readFileSync(join(root, 'a.txt'), 'utf8')).toBe('hello');
     expect(readFileSync(join(root, 'b.txt'), 'utf8')).toBe('bee');
-    expect(await rejectionCode(sandbox.move('a.txt', 'docs', { overwrite: true }))).toBe('EXISTS');
-    expect(await rejectionCode(sandbox.move('docs', 'a.txt', { overwrite: true }))).toBe('EXISTS');
+    // A file onto a folder (or back) is BAD_REQUEST with or without overwrite: replacing cannot help.
+    for (const overwrite of [false, true]) {
+      expect(await rejectionCode(sandbox.move('a.txt', 'docs', { overwrite }))).toBe('BAD_REQUEST');
+      expect(await rejectionCode(sandbox.move('docs', 'a.txt', { overwrite }))).toBe('BAD_REQUEST');
+    }
     await sandbox.move('a.txt', 'b.txt', { overwrite: true });
     expect(readFileSync(join(root, 'b.txt'), 'utf8')).toBe('hello');
     expect(existsSync(join(root, 'a.txt'))).toBe(false);

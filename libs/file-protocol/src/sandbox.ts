@@ -208,10 +208,11 @@ export class Sandbox {
       const fromAbs = this.root.absolute(from);
       const toAbs = this.root.absolute(to);
       if (existing !== null) {
-        if (options.overwrite !== true) throw alreadyExistsError(to.text);
+        // A kind mismatch first, as BAD_REQUEST: overwrite cannot fix it, so no client may offer it (EXISTS means it would).
         if (existing.isDirectory() !== source.isDirectory()) {
-          throw new ProtocolError('EXISTS', `"${to.text}" is a ${existing.isDirectory() ? 'folder' : 'file'}; it cannot be replaced by a ${source.isDirectory() ? 'folder' : 'file'}.`);
+          throw new ProtocolError('BAD_REQUEST', `"${to.text}" is a ${existing.isDirectory() ? 'folder' : 'file'}; it cannot be replaced by a ${source.isDirectory() ? 'folder' : 'file'}.`);
         }
+        if (options.overwrite !== true) throw alreadyExistsError(to.text);
         await mapped(to.text, () => rename(fromAbs, toAbs));
       } else if (source.isDirectory()) {
         // No atomic "rename unless exists" for folders in node; the check above leaves a tiny race.
