@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ConfigError } from '@clawchat/llm';
 import { loadConfig, mergeEnv } from './config';
 
@@ -61,4 +64,18 @@ test('a files folder that would hand out the state folder, .env or the relay key
   // Beside each other, or the files inside the state folder: nothing secret is served.
   expect(load({ CLAWCHAT_FILES_DIR: '/srv/claw/files' }).kind).toBe('run');
   expect(load({ CLAWCHAT_FILES_DIR: '/srv/claw/data/files' }).kind).toBe('run');
+});
+
+test('the secrets check sees through symlinks and is not fooled by a folder named "..data"', () => {
+  const root = mkdtempSync(join(tmpdir(), 'clawchat-cfg-'));
+  try {
+    mkdirSync(join(root, 'data'));
+    symlinkSync(root, join(root, 'share')); // CLAWCHAT_FILES_DIR=~/share with ~/share -> ~
+    const load = (env: Record<string, string>) => loadConfig({ argv: [], env, cwd: root });
+    expect(() => load({ CLAWCHAT_FILES_DIR: join(root, 'share') })).toThrow(/contains the state folder/);
+    // A state folder named "..data" inside the files folder is inside it.
+    expect(() => load({ CLAWCHAT_FILES_DIR: join(root, 'files'), CLAWCHAT_STATE_DIR: join(root, 'files', '..data') })).toThrow(/contains the state folder/);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
 });

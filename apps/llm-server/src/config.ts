@@ -3,7 +3,8 @@
  * Pure apart from reading the .env file (the caller passes its text). Every mistake is a ConfigError
  * whose message is one line naming the variable or flag and what it expects.
  */
-import { isAbsolute, relative, resolve } from 'node:path';
+import { realpathSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import { ConfigError, type Env } from '@clawchat/llm';
 import { DEFAULT_CONTEXT_DIR, DEFAULT_FILES_DIR, DEFAULT_PORT, DEFAULT_STATE_DIR, LISTEN_HOST } from './constants';
@@ -114,15 +115,35 @@ export function mergeEnv(dotenvText: string | undefined, processEnv: Env): Env {
   return { ...fromFile, ...processEnv };
 }
 
+/** `path` with symlinks resolved as far as it exists (a folder not created yet keeps its last parts as given). */
+function realLocation(path: string): string {
+  const missing: string[] = [];
+  let existing = path;
+  for (;;) {
+    try {
+      return join(realpathSync(existing), ...missing.reverse());
+    } catch {
+      const parent = dirname(existing);
+      if (parent === existing) return path;
+      missing.push(basename(existing));
+      existing = parent;
+    }
+  }
+}
+
 /**
  * The files folder is served to every connected device, so it must not contain what the servers keep
  * secret: with CLAWCHAT_FILES_DIR=. or ~ a device could download the local key or the relay's
  * credentials and outlive its own revocation.
  */
 function checkSandboxHoldsNoSecrets(filesDir: string, secrets: { what: string; path: string }[]): void {
+  // Compared as the file system sees them: the sandbox serves its real path, so a files folder that is
+  // a symlink to the home folder must count as the home folder.
+  const root = realLocation(filesDir);
   for (const secret of secrets) {
-    const inside = relative(filesDir, secret.path);
-    if (inside === '' || (!inside.startsWith('..') && !isAbsolute(inside))) {
+    const inside = relative(root, realLocation(secret.path));
+    const outside = inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside);
+    if (!outside) {
       throw new ConfigError(
         `the files folder ${filesDir} contains ${secret.what} at ${secret.path}, and every connected device can read it; set CLAWCHAT_FILES_DIR (or --files-dir) to a folder that holds only files to share`,
       );
