@@ -5,8 +5,9 @@
  * key another process created at the same moment) and never logged.
  */
 import { randomBytes } from 'node:crypto';
-import { link, mkdir, open, readFile, stat, unlink } from 'node:fs/promises';
+import { mkdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { createFileExclusive } from '@clawchat/atomic-file';
 import { ConfigError } from '@clawchat/llm';
 import { LOCAL_KEY_BYTES, LOCAL_KEY_FILE } from './constants';
 
@@ -27,38 +28,9 @@ export function decodeLocalKey(text: string): Buffer | undefined {
   return key.length === LOCAL_KEY_BYTES ? key : undefined;
 }
 
-async function createKeyFile(file: string): Promise<boolean> {
-  const key = randomBytes(LOCAL_KEY_BYTES);
-  const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  const handle = await open(temp, 'wx', 0o600);
-  try {
-    await handle.writeFile(`${key.toString('base64')}\n`, 'utf8');
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
-    await link(temp, file);
-    return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false; // someone else made it first: use theirs
-    throw error;
-  } finally {
-    await unlink(temp).catch(() => undefined);
-  }
-}
-
-async function syncDir(dir: string): Promise<void> {
-  try {
-    const handle = await open(dir, 'r');
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-  } catch {
-    // Not every platform can fsync a directory; the link is still atomic.
-  }
+/** The new key's file, unless another process created one first (then its key is used). */
+function createKeyFile(file: string): Promise<boolean> {
+  return createFileExclusive(file, `${randomBytes(LOCAL_KEY_BYTES).toString('base64')}\n`, 0o600);
 }
 
 export async function loadOrCreateLocalKey(stateDir: string, fromEnv?: string): Promise<LocalKey> {
@@ -78,7 +50,6 @@ export async function loadOrCreateLocalKey(stateDir: string, fromEnv?: string): 
       throw new ConfigError(`cannot read the local key ${file} (${(error as NodeJS.ErrnoException).code}); check its owner and permissions`);
     }
     created = await createKeyFile(file);
-    if (created) await syncDir(stateDir);
     text = await readFile(file, 'utf8');
   }
   const key = decodeLocalKey(text);

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { isTempFileOf, removeStaleTempFiles, removeStaleTempFilesSync, tempPathFor, writeFileAtomic, writeFileAtomicSync } from './atomic-write';
+import { createFileExclusive, isTempFileOf, removeStaleTempFiles, removeStaleTempFilesSync, tempPathFor, writeFileAtomic, writeFileAtomicSync } from './atomic-write';
 
 describe('writeFileAtomic', () => {
   let dir: string;
@@ -101,5 +101,16 @@ describe('writeFileAtomic', () => {
       expect(isTempFileOf(target, path.basename(tempPathFor(target)))).toBe(true);
       expect(isTempFileOf(path.join(dir, `x${name}`), path.basename(tempPathFor(target)))).toBe(false);
     }
+  });
+
+  it('createFileExclusive: of writers racing for one name exactly one creates it, complete, 0600, no temp left', async () => {
+    const target = path.join(dir, 'local.key');
+    const results = await Promise.all(Array.from({ length: 8 }, (_, i) => createFileExclusive(target, `key-${i}\n`.repeat(1000))));
+    expect(results.filter(Boolean)).toHaveLength(1);
+    const winner = results.indexOf(true);
+    expect(fs.readFileSync(target, 'utf8')).toBe(`key-${winner}\n`.repeat(1000));
+    expect(modeOf(target)).toBe(0o600);
+    expect(fs.readdirSync(dir)).toEqual(['local.key']);
+    expect(await createFileExclusive(target, 'other')).toBe(false);
   });
 });

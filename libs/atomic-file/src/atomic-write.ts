@@ -4,7 +4,7 @@
 // temp file is created exclusively (never following a planted file or symlink) and gets the exact mode.
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
-import { open, readdir, rename, unlink } from 'node:fs/promises';
+import { link, open, readdir, rename, unlink } from 'node:fs/promises';
 import * as path from 'node:path';
 
 /** Owner read/write only: most files this is used for hold a secret or a private conversation. */
@@ -40,24 +40,53 @@ export async function removeStaleTempFiles(target: string): Promise<number> {
   return stale.length;
 }
 
-export async function writeFileAtomic(target: string, data: string | Uint8Array, mode: number = SECRET_FILE_MODE): Promise<void> {
+/** A complete, synced temp file beside `target` holding `data` with exactly `mode`; the caller moves it into place. */
+async function writeTemp(target: string, data: string | Uint8Array, mode: number): Promise<string> {
   const temp = tempPathFor(target);
   // 'wx': fail rather than follow a planted file or symlink at the temp name.
   const handle = await open(temp, 'wx', mode);
   try {
-    try {
-      await handle.writeFile(data);
-      await handle.chmod(mode); // open()'s mode is filtered by the umask; set it exactly.
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
+    await handle.writeFile(data);
+    await handle.chmod(mode); // open()'s mode is filtered by the umask; set it exactly.
+    await handle.sync();
+  } catch (error) {
+    await handle.close();
+    await unlink(temp).catch(() => undefined);
+    throw error;
+  }
+  await handle.close();
+  return temp;
+}
+
+export async function writeFileAtomic(target: string, data: string | Uint8Array, mode: number = SECRET_FILE_MODE): Promise<void> {
+  const temp = await writeTemp(target, data, mode);
+  try {
     await rename(temp, target);
   } catch (error) {
     await unlink(temp).catch(() => undefined);
     throw error;
   }
   await syncDirectory(path.dirname(target));
+}
+
+/**
+ * Creates `target` with `data` unless it exists: it appears complete under its name or not at all (a
+ * hard link of a finished temp file, which fails if the name is taken). True if this call created it,
+ * false if it was there already (then the caller reads the existing one). For files several processes
+ * may try to create at once: a key, a pid lock.
+ */
+export async function createFileExclusive(target: string, data: string | Uint8Array, mode: number = SECRET_FILE_MODE): Promise<boolean> {
+  const temp = await writeTemp(target, data, mode);
+  try {
+    await link(temp, target);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  } finally {
+    await unlink(temp).catch(() => undefined);
+  }
+  await syncDirectory(path.dirname(target));
+  return true;
 }
 
 /** removeStaleTempFiles for synchronous start-up code. */

@@ -1,13 +1,13 @@
 /**
  * One running program per folder (one relay per security folder, one LLM server per state folder): a
- * file holding the owner's pid. It appears under its final name already complete (written to a temp
- * file, then hard-linked, which fails if the name exists), so a second starter never reads a half-
+ * file holding the owner's pid. It appears under its final name already complete (createFileExclusive),
+ * so a second starter never reads a half-
  * written pid and mistakes a live lock for a dead one. A lock whose process is gone (kill -9, power
  * loss) is taken over. Two starters taking over the same dead lock in the same instant could both
  * succeed; that needs a crash followed by two simultaneous starts, which a service manager does not do.
  */
-import { randomBytes } from 'node:crypto';
-import { link, open, readFile, unlink } from 'node:fs/promises';
+import { readFile, unlink } from 'node:fs/promises';
+import { createFileExclusive } from './atomic-write';
 
 export class PidLockHeld extends Error {
   constructor(
@@ -39,32 +39,18 @@ async function ownerOf(file: string): Promise<number | undefined> {
 
 /** Takes the lock for `pid` (this process by default); throws PidLockHeld while a live process holds it. */
 export async function acquirePidLock(file: string, pid = process.pid): Promise<PidLock> {
-  const temp = `${file}.${pid}.${randomBytes(6).toString('hex')}.tmp`;
-  const handle = await open(temp, 'wx', 0o600);
-  try {
-    await handle.writeFile(`${pid}\n`);
-  } finally {
-    await handle.close();
-  }
-  try {
-    for (let attempt = 0; attempt < 3; attempt++) {
-      try {
-        await link(temp, file);
-        return {
-          release: async () => {
-            // Only our own: never a lock a successor took over after we were presumed dead.
-            if ((await ownerOf(file)) === pid) await unlink(file).catch(() => undefined);
-          },
-        };
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      }
-      const owner = await ownerOf(file);
-      if (owner !== undefined && owner !== pid && alive(owner)) throw new PidLockHeld(file, owner);
-      await unlink(file).catch(() => undefined); // left by a process that is gone
+  for (let attempt = 0; attempt < 3; attempt++) {
+    if (await createFileExclusive(file, `${pid}\n`)) {
+      return {
+        release: async () => {
+          // Only our own: never a lock a successor took over after we were presumed dead.
+          if ((await ownerOf(file)) === pid) await unlink(file).catch(() => undefined);
+        },
+      };
     }
-    throw new PidLockHeld(file, (await ownerOf(file)) ?? 0);
-  } finally {
-    await unlink(temp).catch(() => undefined);
+    const owner = await ownerOf(file);
+    if (owner !== undefined && owner !== pid && alive(owner)) throw new PidLockHeld(file, owner);
+    await unlink(file).catch(() => undefined); // left by a process that is gone
   }
+  throw new PidLockHeld(file, (await ownerOf(file)) ?? 0);
 }
