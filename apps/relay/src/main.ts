@@ -16,7 +16,7 @@ import { ConfigError, USAGE, parseArgs, resolveConfig, type ParsedArgs, type Rel
 import { callRelay, ControlUnavailable } from './control/client';
 import { controlSocketPath, type ControlAnswer, type ControlRequest } from './control/protocol';
 import { startControlServer } from './control/server';
-import { LocalKeyError, loadLocalKey } from './link/local-key';
+import { LocalKeyError, waitForLocalKey } from './link/local-key';
 import { createLogger, type Logger } from './log';
 import { Relay, publicEndpoints } from './relay';
 import { choosePort, loadOrCreateStaticKey, randomPublicPort, replaceStaticKey, savePort } from './state/identity';
@@ -38,6 +38,9 @@ class StartupError extends Error {
     super(message);
   }
 }
+
+/** Started together with the LLM server on a fresh machine, wait this long for the local key it writes. */
+const LOCAL_KEY_WAIT_MS = 5_000;
 
 /** In the security dir: the pid of the relay using it. */
 const INSTANCE_LOCK_FILE = 'relay.pid';
@@ -68,7 +71,7 @@ async function serve(cfg: RelayConfig, log: Logger): Promise<void> {
 
   let localKey: Buffer;
   try {
-    localKey = loadLocalKey({ file: cfg.llmKeyFile, value: cfg.llmKeyValue, stateDir: cfg.stateDir }).key;
+    localKey = (await waitForLocalKey({ file: cfg.llmKeyFile, value: cfg.llmKeyValue, stateDir: cfg.stateDir, waitMs: LOCAL_KEY_WAIT_MS })).key;
   } catch (err) {
     if (err instanceof LocalKeyError) throw new StartupError([...LLM_UNREACHABLE_LINES, `[Server] (${err.message})`].join('\n'));
     throw err;

@@ -35,6 +35,23 @@ describe('relay start-up', () => {
     }
   });
 
+  test('started before the LLM server on a fresh machine, it waits a moment for the key the server writes', async () => {
+    const t = tempDir('relay-latekey-');
+    try {
+      const relay = new Proc('relay', [BUNDLES.relay, '--ip', '127.0.0.1', '--llm-port', '1'], { cwd: t.dir });
+      await new Promise((resolve) => setTimeout(resolve, 1_000)); // the LLM server starting up
+      mkdirSync(path.join(t.dir, 'data'));
+      writeFileSync(path.join(t.dir, 'data/local.key'), randomBytes(32).toString('base64'), { mode: 0o600 });
+      const { code } = await relay.exited;
+      expect(code).toBe(1);
+      // It found the key and went on to the start-up check (nobody answers on port 1).
+      expect(relay.output).toMatch(/no answer from 127\.0\.0\.1:1/);
+      expect(relay.output).not.toMatch(/no local key/);
+    } finally {
+      t.cleanup();
+    }
+  });
+
   test('bad flags are one-line usage errors with exit code 2', async () => {
     const relay = new Proc('relay', [BUNDLES.relay, '--ip', 'not-an-ip']);
     const { code } = await relay.exited;

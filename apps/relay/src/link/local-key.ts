@@ -5,7 +5,31 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
-export class LocalKeyError extends Error {}
+export class LocalKeyError extends Error {
+  constructor(
+    message: string,
+    /** The key file does not exist (yet): the LLM server may still be starting. */
+    readonly missing = false,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * loadLocalKey, waiting up to `waitMs` for a key file that does not exist yet: started together on a
+ * fresh machine, the relay may look before the LLM server has written its key.
+ */
+export async function waitForLocalKey(o: { file?: string; value?: string; stateDir: string; waitMs: number; pollMs?: number }): Promise<{ key: Buffer; source: string }> {
+  const deadline = Date.now() + o.waitMs;
+  for (;;) {
+    try {
+      return loadLocalKey(o);
+    } catch (err) {
+      if (!(err instanceof LocalKeyError) || !err.missing || Date.now() >= deadline) throw err;
+    }
+    await new Promise((resolve) => setTimeout(resolve, o.pollMs ?? 200));
+  }
+}
 
 export function loadLocalKey(o: { file?: string; value?: string; stateDir: string }): { key: Buffer; source: string } {
   if (o.file === undefined && o.value !== undefined && o.value.trim() !== '') {
@@ -20,6 +44,7 @@ export function loadLocalKey(o: { file?: string; value?: string; stateDir: strin
     if (code === 'ENOENT') {
       throw new LocalKeyError(
         `no local key at ${file}: start clawchat-llm first (it creates the key), or point the relay at it with --llm-key FILE or CLAWCHAT_LOCAL_KEY`,
+        true,
       );
     }
     if (code === 'EACCES') throw new LocalKeyError(`cannot read the local key ${file}: permission denied (see docs/deploy.md for running as two users)`);
