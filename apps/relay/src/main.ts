@@ -23,7 +23,7 @@ import { choosePort, loadOrCreateStaticKey, randomPublicPort, replaceStaticKey, 
 import { PeerStore } from './state/peers';
 import { DamagedStateError } from './state/state-file';
 import { TicketBook } from './state/tickets';
-import { formatStatus } from './status-format';
+import { formatStatus, localTimestamp } from './status-format';
 
 const VERSION = '0.1.0';
 
@@ -130,7 +130,10 @@ async function serve(cfg: RelayConfig, log: Logger): Promise<void> {
         }
         case 'revoke': {
           const targets = req.all ? peers.list() : peers.match(req.target ?? '');
-          if (!req.all && targets.length === 0) return { ok: false, error: `no known device matches "${req.target}" (see clawchat-relay status)` };
+          if (!req.all && targets.length === 0) {
+            const shortPrint = /^[0-9a-f:]{1,3}$/i.test(req.target ?? '') ? '; a fingerprint needs at least its first 4 hex digits' : '';
+            return { ok: false, error: `no known device matches "${req.target}"${shortPrint} (see clawchat-relay status)` };
+          }
           // Devices are named after their host by default, so a name often fits several: revoking them
           // all would lock out devices the admin meant to keep. Ask for the fingerprint instead.
           if (!req.all && targets.length > 1) {
@@ -241,7 +244,7 @@ async function admin(args: ParsedArgs, cfg: RelayConfig): Promise<number> {
   }
   if (json) process.stdout.write(JSON.stringify(answer) + '\n');
   else if (req.cmd === 'status') process.stdout.write(formatStatus(answer.status as Parameters<typeof formatStatus>[0]));
-  else if (req.cmd === 'issue') process.stdout.write(`wrote ${answer.file} (valid until ${new Date(answer.expiresAt as number).toLocaleString()}); copy it to the new device\n`);
+  else if (req.cmd === 'issue') process.stdout.write(`wrote ${answer.file} (valid until ${localTimestamp(answer.expiresAt as number)}); copy it to the new device\n`);
   else if (req.cmd === 'revoke') {
     const revoked = answer.revoked as string[];
     process.stdout.write(`revoked ${revoked.length ? revoked.join(', ') : 'no known devices'}; closed ${answer.closed} session(s); every outstanding ticket was revoked and a fresh ${answer.secFile} written\n`);

@@ -8,18 +8,26 @@ function ago(ms: number): string {
   return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
 }
 
+/** Local time as YYYY-MM-DD HH:MM:SS: the same in every locale, and sortable like the log's ISO times. */
+export function localTimestamp(ms: number): string {
+  const d = new Date(ms);
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`;
+}
+
 export function formatStatus(s: RelayStatus): string {
   const lines = [
     `relay      up ${ago(s.uptimeMs)}, listening on ${s.listen}, clients dial ${s.endpoints.join(', ')}`,
     `llm server ${s.llm.address} ${s.llm.reachable ? 'reachable' : 'NOT REACHABLE'}`,
-    `.sec       ${s.secFile}${s.secExpiresAt ? ` (valid until ${new Date(s.secExpiresAt).toLocaleTimeString()})` : ''}`,
+    `.sec       ${s.secFile}${s.secExpiresAt ? ` (valid until ${localTimestamp(s.secExpiresAt)})` : ''}`,
     `sessions   ${s.clients.length} connected, ${s.handshakes} handshakes since start`,
   ];
   for (const c of s.clients) {
     lines.push(`  #${c.sessionId} ${c.device} (${c.fingerprint}) from ${c.address}, up ${ago(c.connectedForMs)}, rtt ${c.rttMs} ms, keys ${ago(c.keyAgeMs)} old, next rotation in ${ago(c.nextRekeyInMs)}`);
   }
   lines.push(`devices    ${s.peers.length} known`);
-  for (const p of s.peers) lines.push(`  ${p.device} (${p.fingerprint}), last seen ${new Date(p.lastSeen).toLocaleString()}`);
+  const connected = new Set(s.clients.map((c) => c.fingerprint));
+  for (const p of s.peers) lines.push(`  ${p.device} (${p.fingerprint}), ${connected.has(p.fingerprint) ? 'connected now' : `last seen ${localTimestamp(p.lastSeen)}`}`);
   const drops = Object.entries(s.drops).filter(([, n]) => n > 0);
   lines.push(`dropped    ${drops.length ? drops.map(([k, n]) => `${k} ${n}`).join(', ') : 'nothing'}`);
   return lines.join('\n') + '\n';

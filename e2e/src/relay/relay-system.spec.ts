@@ -208,6 +208,9 @@ describe('relay with a real LLM server', () => {
     const second = await TestClient.fromSec(issued, s.bootstrapKey, { name: 'twin' });
     clients.push(second);
     await second.until(() => second.state === 'established');
+    const tooShort = await s.admin(['revoke', 'ab']);
+    expect(tooShort.code).toBe(1);
+    expect(tooShort.stderr).toMatch(/at least its first 4 hex digits/);
     const ambiguous = await s.admin(['revoke', 'twin']);
     expect(ambiguous.code).toBe(1);
     expect(ambiguous.stderr).toMatch(/"twin" matches 2 devices/);
