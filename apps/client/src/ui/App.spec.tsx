@@ -207,6 +207,10 @@ describe('Chat', () => {
     const chat = await conn.nextRequest('CHAT');
     conn.fail(chat.msg.id, 'LLM_UNREACHABLE', 'llm-server is not answering');
     await waitFor(() => expect(ui.frame()).toContain('[Error: Cannot reach LLM server]'));
+    expect(ui.frame()).toContain('↑ brings it back to send again');
+    // And it does: Up recalls the unanswered message into the input.
+    await ui.press(KEYS.up);
+    await waitFor(() => expect(ui.frame()).toMatch(/› hi/));
     ui.unmount();
   });
 

@@ -34,6 +34,10 @@ function allBlocks(markdown: string): NewScrollbackItem[] {
   return [...split.finished, split.pending].filter((b) => b.trim() !== '').map(assistant);
 }
 
+
+/** After a turn that failed: the message is in the input history, not in the conversation. */
+export const UNANSWERED_HINT = 'Your message was not answered; ↑ brings it back to send again.';
+
 export function useChat(conn: ClientConnection, addScrollback: AddScrollback, maxLiveLines: number): ChatControls {
   const [live, setLive] = useState('');
   const [busy, setBusy] = useState(false);
@@ -96,7 +100,13 @@ export function useChat(conn: ClientConnection, addScrollback: AddScrollback, ma
         (err: unknown) => {
           if (stream.current !== s) return;
           const cancelled = errorCode(err) === 'CANCELLED';
-          end(s, [cancelled ? { kind: 'system', text: 'Reply cancelled.' } : { kind: 'error', text: formatError(err) }]);
+          // Only finished turns are stored, so the question is gone from the conversation: say how to resend it.
+          end(
+            s,
+            cancelled
+              ? [{ kind: 'system', text: 'Reply cancelled.' }]
+              : [{ kind: 'error', text: formatError(err) }, { kind: 'system', text: UNANSWERED_HINT }],
+          );
         },
       );
     },
