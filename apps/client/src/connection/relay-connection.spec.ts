@@ -157,6 +157,25 @@ describe('RelayConnection against a fake relay on 127.0.0.1', () => {
     expect(relay.messages('HELLO')).toHaveLength(2);
   });
 
+  test('the LLM server going away mid-session (and coming back with another provider) is noticed and the status follows', async () => {
+    relay = await FakeRelay.start();
+    let llm: 'offline' | 'down' | 'anthropic' = 'offline';
+    relay.handler = (r) => {
+      if (llm === 'down') return r.reply({ type: 'ERROR', re: r.msg.id, code: 'LLM_UNREACHABLE', message: 'Cannot reach LLM server' });
+      if (r.msg.type === 'HELLO') return r.reply(llm === 'offline' ? welcome(String(r.msg.id)) : welcome(String(r.msg.id), { provider: 'anthropic', model: 'claude', offline: false }));
+      if (r.msg.type === 'CRON_LIST') r.reply({ type: 'OK', re: r.msg.id, result: { jobs: [], errors: [] } });
+    };
+    conn = await RelayConnection.connect(options({ helloRetryMs: 50 }));
+    expect(conn.status()).toMatchObject({ provider: 'offline' });
+    llm = 'down';
+    await expect(conn.request({ type: 'CRON_LIST' })).rejects.toMatchObject({ code: 'LLM_UNREACHABLE' });
+    expect(conn.status().reason).toBe('Cannot reach LLM server');
+    llm = 'anthropic'; // restarted with an API key
+    const recovered = await statusWhere(conn, (s) => s.provider === 'anthropic');
+    expect(recovered).toMatchObject({ state: 'connected', model: 'claude' });
+    expect(recovered.reason).toBeUndefined();
+  });
+
   test('a spent ticket is a one-line TICKET error and stores nothing', async () => {
     relay = await FakeRelay.start({ refuseTicket: { code: CloseCode.TICKET_USED, reason: 'ticket already used' } });
     const err = await RelayConnection.connect(options()).catch((e: unknown) => e);

@@ -370,6 +370,14 @@ export class RelayConnection implements ClientConnection {
       return;
     }
     const disposition = this.tracker.handle(msg);
+    // A request the relay could not deliver: the LLM server went away (it may come back another one,
+    // with another provider). Say so in the status line and greet it again once it answers, so the
+    // provider and model shown are the ones that will answer.
+    if (msg.type === 'ERROR' && msg.code === 'LLM_UNREACHABLE' && this.state === 'connected' && !this.welcome.llmUnreachable) {
+      this.welcome = { ...this.welcome, llmUnreachable: true };
+      this.becomeConnected();
+      this.scheduleHelloRetry();
+    }
     // Anything but an ERROR that is not HELLO's own answer comes from the LLM server: it is back.
     if (this.welcome.llmUnreachable && disposition !== 'stray' && msg.type !== 'ERROR' && msg.type !== 'COMPROMISED' && (msg.re === undefined || msg.re !== this.helloId)) {
       this.retryHello();
