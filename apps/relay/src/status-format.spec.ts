@@ -24,4 +24,5 @@ test('times read the same in every locale, and a connected device says so instea
   expect(text).toContain('laptop (aaaa:bbbb:cccc:dddd), connected now');
   expect(text).toContain('phone (1111:2222:3333:4444), last seen 2026-11-25 09:05:07');
   expect(text).toContain('dropped    cookie 3');
+  expect(formatStatus({ ...status, secExpiresAt: undefined })).toMatch(/clawchat-current\.sec \(used or expired: .*clawchat-relay issue/);
 });

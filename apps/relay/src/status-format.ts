@@ -19,7 +19,11 @@ export function formatStatus(s: RelayStatus): string {
   const lines = [
     `relay      up ${ago(s.uptimeMs)}, listening on ${s.listen}, clients dial ${s.endpoints.join(', ')}`,
     `llm server ${s.llm.address} ${s.llm.reachable ? 'reachable' : 'NOT REACHABLE'}`,
-    `.sec       ${s.secFile}${s.secExpiresAt ? ` (valid until ${localTimestamp(s.secExpiresAt)})` : ''}`,
+    `.sec       ${s.secFile} ${
+      s.secExpiresAt
+        ? `(valid until ${localTimestamp(s.secExpiresAt)})`
+        : '(used or expired: a new one is written once no device is connected; `clawchat-relay issue` writes one now)'
+    }`,
     `sessions   ${s.clients.length} connected, ${s.handshakes} handshakes since start`,
   ];
   for (const c of s.clients) {
