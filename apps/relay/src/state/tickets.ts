@@ -4,11 +4,13 @@
  * a handshake using it is confirmed (the PSK is proven then), so a lost handshake response never burns
  * it and a stranger who saw the ticket id cannot block it. Expiry is judged by this clock (the relay's).
  */
+import { readdirSync, readFileSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
 import {
   SecIssuer,
   currentSecPath,
   isTicketLookupError,
+  readSecHeader,
   secBodyForTicket,
   writeSecFile,
   type RelayEndpoint,
@@ -21,6 +23,10 @@ import type { Logger } from '../log';
 import { DamagedStateError, readStateFile } from './state-file';
 
 const STATE_FILE = 'tickets.json';
+/** The files `issue` writes (clawchat-current.sec is rewritten in place and never matches). */
+const ISSUED_SEC_FILE = /^clawchat-\d{8}T\d{6}\.sec$/;
+/** How long an issued .sec stays after it expired. */
+const ISSUED_FILE_KEEP_MS = 60 * 60_000;
 /** How long the PSK of a spent ticket is remembered, so its holder can be told why it was refused. */
 const SPENT_PSK_MEMORY_MS = 60 * 60_000;
 
@@ -96,6 +102,7 @@ export class TicketBook {
 
   private tick(): void {
     const now = this.o.now();
+    this.pruneIssuedFiles(now);
     this.apply(this.issuer.tick(now));
     for (const [id, m] of this.psks) if (m.forgetAt <= now) this.psks.delete(id);
     if (this.timer) clearTimeout(this.timer);
@@ -117,6 +124,31 @@ export class TicketBook {
         .catch((err) => this.o.log.error(`cannot write ${this.secPath}: ${(err as Error).message}`));
     }
     this.persist();
+  }
+
+  /**
+   * Deletes the .sec files `issue` wrote (clawchat-<time>.sec) an hour after they expired: useless by
+   * then, and a long-running relay would otherwise collect one per device ever added. The hour lets
+   * someone who tries a late file still be told "expired" rather than find nothing.
+   */
+  private pruneIssuedFiles(now: number): void {
+    let names: string[];
+    try {
+      names = readdirSync(this.o.securityDir);
+    } catch {
+      return;
+    }
+    for (const name of names.filter((n) => ISSUED_SEC_FILE.test(n))) {
+      const file = path.join(this.o.securityDir, name);
+      try {
+        if (readSecHeader(readFileSync(file), name).expiresAt + ISSUED_FILE_KEEP_MS < now) {
+          unlinkSync(file);
+          this.o.log.info(`removed ${file} (expired)`);
+        }
+      } catch {
+        // unreadable or not a .sec after all: leave it to the admin
+      }
+    }
   }
 
   private remember(t: Ticket): void {
