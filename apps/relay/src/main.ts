@@ -40,7 +40,7 @@ class StartupError extends Error {
 }
 
 /** Started together with the LLM server on a fresh machine, wait this long for the local key it writes. */
-const LOCAL_KEY_WAIT_MS = 5_000;
+const LOCAL_KEY_WAIT_MS = 3_000;
 
 /** In the security dir: the pid of the relay using it. */
 const INSTANCE_LOCK_FILE = 'relay.pid';

@@ -3,6 +3,9 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { BUNDLES, Proc, tempDir } from '../support/processes';
 
+// Each case waits for a relay to give up on its own: seconds, not the default 5 s budget.
+jest.setTimeout(20_000);
+
 describe('relay start-up', () => {
   test('with no LLM server it prints the seed error lines and exits non-zero within a few seconds', async () => {
     const t = tempDir('relay-nollm-');
