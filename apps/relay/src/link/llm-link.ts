@@ -21,9 +21,13 @@ import type { Logger } from '../log';
 const PING_EVERY_MS = 2_000;
 /** No authenticated packet for this long (several pings) means the server is gone. */
 const DEAD_AFTER_MS = 6_000;
-/** Handshake attempts: a short timeout each, then a pause that grows to this. */
+/**
+ * Handshake attempts: a short timeout each, then a pause that grows to this. Small: the LLM server is
+ * on this host, a try costs one DH, and every second of pause is a second a restarted server (an update)
+ * waits before the relay notices it is back.
+ */
 const HANDSHAKE_ATTEMPT_MS = 3_000;
-const RETRY_MAX_MS = 5_000;
+const RETRY_MAX_MS = 1_000;
 
 export interface LinkMessage {
   sessionId: number;
