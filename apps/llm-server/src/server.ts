@@ -91,6 +91,7 @@ async function startWithLock(
     log,
     budgetTokens,
     attachments: (paths) => readAttachments(sandbox, paths),
+    deviceOf: (client) => clients.get(client)?.device,
   });
   const files = new FileService({ sandbox, outbox: link, log });
   const cron = await CronService.start({ contextDir: config.contextDir, stateDir: config.stateDir, provider, context: () => context.get(), outbox: link, log, watch: contextExists });

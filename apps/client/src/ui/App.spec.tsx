@@ -220,6 +220,9 @@ describe('Chat', () => {
     conn.push({ type: 'CHAT_DONE', re: 'other-device-turn', question: 'from phone', text: 'phone *answer*', provider: 'offline', model: 'echo' });
     await waitFor(() => expect(ui.frame()).toContain('[another device] › from phone'));
     expect(ui.frame()).toContain('phone answer');
+    // A server that says who asked: the device's name instead.
+    conn.push({ type: 'CHAT_DONE', re: 'named-turn', question: 'from the tablet', device: 'tablet', text: 'ok', provider: 'offline', model: 'echo' });
+    await waitFor(() => expect(ui.frame()).toContain('[tablet] › from the tablet'));
     ui.unmount();
   });
 

@@ -91,6 +91,7 @@ async function setUp(p: Provider = new ScriptedProvider(), budgetTokens = 64_000
     outbox,
     log: memoryLogger(),
     budgetTokens,
+    deviceOf: (client) => (client === '1:1' ? 'laptop' : undefined),
   });
 }
 
@@ -112,8 +113,8 @@ test('a turn streams deltas to the asker, is written, then CHAT_DONE goes to the
   expect(outbox.sent.every((s) => s.route.client === '1:1')).toBe(true);
   // Durable before "done": the file already holds the turn.
   expect(parseSessionFile(readFileSync(store.file, 'utf8')).turns).toEqual([expect.objectContaining({ id: 'q1', question: 'hello' })]);
-  // The broadcast carries the question, goes on the chat class and skips the asker.
-  expect(outbox.pushed).toEqual([{ message: { ...doneOf('q1'), question: 'hello' }, streamClass: 1, except: '1:1' }]);
+  // The broadcast carries the question and who asked, goes on the chat class and skips the asker.
+  expect(outbox.pushed).toEqual([{ message: { ...doneOf('q1'), question: 'hello', device: 'laptop' }, streamClass: 1, except: '1:1' }]);
   // The provider saw the context and the question.
   expect(provider.calls[0]).toMatchObject({ system: '## SOUL.md\nBe brief.', messages: [{ role: 'user', content: 'hello' }], contextFiles: ['SOUL.md'] });
 });

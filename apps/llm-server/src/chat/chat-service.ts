@@ -50,6 +50,8 @@ export interface ChatServiceDeps {
   log: Logger;
   /** CLAWCHAT_LLM_CONTEXT_TOKENS (or the model's window). */
   budgetTokens: number;
+  /** The name of the device behind a client (for the CHAT_DONE copies other devices get). */
+  deviceOf?: (client: string) => string | undefined;
   /** Reads CHAT attachments (sandbox paths) into text; absent = attachments are refused. */
   attachments?: (paths: readonly string[]) => Promise<string | undefined>;
   now?: () => number;
@@ -359,7 +361,8 @@ export class ChatService {
         this.writing.delete(turn.id);
         const done = this.doneMessage(turn.id, turn.answer, turn);
         this.d.outbox.send(active.route, done);
-        this.d.outbox.push({ ...done, question: turn.question }, STREAM_CLASS_CHAT, active.route.client);
+        const device = this.d.deviceOf?.(active.route.client);
+        this.d.outbox.push({ ...done, question: turn.question, ...(device ? { device } : {}) }, STREAM_CLASS_CHAT, active.route.client);
       })
       .finally(() => {
         this.writes.delete(write);

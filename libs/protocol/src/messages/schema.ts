@@ -84,6 +84,7 @@ const FIELDS: FieldTable = {
     re: id(),
     text: chatText(),
     question: optional(chatQuestion()),
+    device: optional(label(MAX_LABEL_CHARS)),
     usage: optional(object({ inputTokens: count(), outputTokens: count() })),
     provider: label(MAX_LABEL_CHARS),
     model: label(MAX_LABEL_CHARS),

@@ -146,6 +146,8 @@ export interface ChatDoneMessage {
   text: string;
   /** The user's turn, so other devices can show it. */
   question?: string;
+  /** With `question`: the name of the device that asked (as its HELLO or the relay's CLIENT_OPEN gave it). */
+  device?: string;
   usage?: TokenUsage;
   provider: string;
   model: string;

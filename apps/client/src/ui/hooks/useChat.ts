@@ -128,7 +128,8 @@ export function useChat(conn: ClientConnection, addScrollback: AddScrollback, ma
         if (m.type === 'ERROR') return addScrollback({ kind: 'error', text: formatError(Object.assign(new Error(String(m.message)), { code: m.code })) });
         if (m.type !== 'CHAT_DONE') return;
         const question = typeof m.question === 'string' ? m.question : undefined;
-        const items: NewScrollbackItem[] = question ? [{ kind: 'user', text: question, label: 'another device' }] : [];
+        const device = typeof m.device === 'string' && m.device !== '' ? m.device : 'another device';
+        const items: NewScrollbackItem[] = question ? [{ kind: 'user', text: question, label: device }] : [];
         addScrollback(...items, ...allBlocks(typeof m.text === 'string' ? m.text : ''));
       }),
     [conn, addScrollback],
