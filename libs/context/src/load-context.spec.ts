@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, unlinkSync, utimesSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { nodeContextFs, type ContextFs } from './context-fs';
-import { previousDate } from './context-files';
+import { localDate, previousDate } from './context-files';
 import { ContextCache, loadContext } from './load-context';
 
 let dir: string;
@@ -68,6 +68,18 @@ describe('loadContext', () => {
     expect(headings(loadContext(dir, { now: late, timeZone: 'UTC' }).systemPrompt)).toEqual(['## memory/2024-05-01.md']);
     expect(previousDate('2024-03-01')).toBe('2024-02-29');
     expect(previousDate('2025-01-01')).toBe('2024-12-31');
+  });
+
+  test('the local date is remembered per minute and zone, and still changes on the minute the day does', () => {
+    // Kathmandu is UTC+5:45: its day starts at 18:15 UTC, on a minute boundary like every zone's.
+    expect(localDate(new Date('2024-05-01T18:14:59.999Z'), 'Asia/Kathmandu')).toBe('2024-05-01');
+    expect(localDate(new Date('2024-05-01T18:15:00.000Z'), 'Asia/Kathmandu')).toBe('2024-05-02');
+    expect(localDate(new Date('2024-05-01T18:15:59.999Z'), 'Asia/Kathmandu')).toBe('2024-05-02');
+    // The same minute in another zone is its own answer.
+    expect(localDate(new Date('2024-05-01T18:15:30Z'), 'UTC')).toBe('2024-05-01');
+    expect(localDate(new Date('2024-05-01T18:15:30Z'), 'Asia/Kathmandu')).toBe('2024-05-02');
+    // Back in time (a clock step) is answered too, not served from the newer minute.
+    expect(localDate(new Date('2024-05-01T18:14:00Z'), 'Asia/Kathmandu')).toBe('2024-05-01');
   });
 
   test('missing files are skipped silently; an empty directory gives an empty prompt', () => {

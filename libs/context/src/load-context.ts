@@ -40,6 +40,24 @@ function statFile(fs: ContextFs, dir: string, name: string): FileState {
   }
 }
 
+interface NamedState {
+  name: string;
+  state: FileState;
+}
+
+/** Field by field: a JSON signature of the same states cost ~13 µs per turn. */
+function sameStates(a: readonly NamedState[], b: readonly NamedState[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i].state;
+    const y = b[i].state;
+    if (a[i].name !== b[i].name || x.kind !== y.kind) return false;
+    if (x.kind === 'file' && y.kind === 'file' && (x.stat.mtimeMs !== y.stat.mtimeMs || x.stat.size !== y.stat.size)) return false;
+    if (x.kind === 'error' && y.kind === 'error' && x.warning !== y.warning) return false;
+  }
+  return true;
+}
+
 function capsOf(options: ContextOptions): { perFileCap: number; totalCap: number } {
   return { perFileCap: options.perFileCap ?? DEFAULT_PER_FILE_CAP, totalCap: options.totalCap ?? DEFAULT_TOTAL_CAP };
 }
@@ -58,7 +76,8 @@ export class ContextCache {
   private readonly fs: ContextFs;
   private readonly timeZone: string;
   private readonly files = new Map<string, CachedFile>();
-  private signature: string | null = null;
+  /** What the files looked like when `result` was built. */
+  private states: readonly NamedState[] = [];
   private result: ContextResult | null = null;
   /** A read failed last time: try again next turn even if nothing looks changed (chmod keeps mtime). */
   private retryReads = false;
@@ -78,8 +97,7 @@ export class ContextCache {
   get(now: Date): ContextResult {
     const names = contextFileNames(now, this.timeZone);
     const states = names.map((name) => ({ name, state: statFile(this.fs, this.dir, name) }));
-    const signature = JSON.stringify(states);
-    if (this.result && signature === this.signature && !this.retryReads) return this.result;
+    if (this.result && sameStates(states, this.states) && !this.retryReads) return this.result;
 
     const entries: ContextFileEntry[] = [];
     const warnings: string[] = [];
@@ -108,7 +126,7 @@ export class ContextCache {
     }
     for (const name of [...this.files.keys()]) if (!seen.has(name)) this.files.delete(name);
 
-    this.signature = signature;
+    this.states = states;
     this.result = assembleContext(entries, capsOf(this.options), warnings);
     return this.result;
   }
