@@ -1,5 +1,5 @@
 import { CloseCode } from '@clawchat/protocol';
-import { ticketRefusalMessage } from './connect-error';
+import { ROTATED_MESSAGE, isIdentityRotation, ticketRefusalMessage } from './connect-error';
 
 const count = (text: string, part: string) => text.split(part).length - 1;
 
@@ -16,4 +16,11 @@ test('a refused ticket is one sentence with the advice once, whatever the relay 
   );
   expect(ticketRefusalMessage(CloseCode.TICKET_EXPIRED)).toMatch(/^this \.sec has expired — copy the newest/);
   expect(ticketRefusalMessage(CloseCode.NORMAL)).toBeUndefined();
+});
+
+test("the relay's COMPROMISED reason for rotate-identity is told from a revocation's", () => {
+  expect(isIdentityRotation("this device's credential was revoked (relay identity rotated); load a new .sec")).toBe(true);
+  expect(isIdentityRotation("this device's credential was revoked (revoke --all); load a new .sec")).toBe(false);
+  expect(isIdentityRotation(undefined)).toBe(false);
+  expect(ROTATED_MESSAGE).not.toContain('\n');
 });

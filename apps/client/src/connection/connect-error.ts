@@ -55,8 +55,28 @@ export function ticketRefusalMessage(code: number): string | undefined {
 
 export const REVOKED_MESSAGE = "this device's keys were revoked by the relay (compromise procedure) — load a new .sec to connect again";
 
+/** What a user must fetch from the relay after `clawchat-relay rotate-identity`: the bootstrap key changed too. */
+const AFTER_ROTATION =
+  "copy the new clawchat-current.sec and the new bootstrap key (bootstrap.key in the relay's security folder; update CLAWCHAT_BOOTSTRAP_KEY if you set it) from the relay and connect with them";
+
+/**
+ * `clawchat-relay rotate-identity` on the relay: new relay key, new bootstrap key, every device revoked.
+ * The relay closes with REVOKED like any revocation; only its COMPROMISED notice's reason tells the two
+ * apart (see isIdentityRotation).
+ */
+export const ROTATED_MESSAGE = `the relay's identity was rotated (new relay key and bootstrap key), so this device's credential no longer works — ${AFTER_ROTATION}`;
+
+/**
+ * The relay's COMPROMISED reason for a rotation reads "this device's credential was revoked (relay
+ * identity rotated); load a new .sec" (apps/relay rotateIdentity → revoke(peers, 'relay identity
+ * rotated')). The close code is REVOKED either way, so the reason is all there is to go by.
+ */
+export function isIdentityRotation(reason: unknown): boolean {
+  return typeof reason === 'string' && /\bidentity rotated\b/i.test(reason);
+}
+
 export function unreachableMessage(relay: string, resuming: boolean): string {
   return resuming
-    ? `cannot reach the relay at ${relay}, or this device was revoked — check that the relay is running, or load a new .sec`
+    ? `cannot reach the relay at ${relay}, or this device was revoked or the relay's identity rotated — check that the relay is running, or load a new .sec (after a rotate-identity, with the relay's new bootstrap key)`
     : `cannot reach the relay at ${relay} — check that the relay is running and that its address and UDP port are reachable (override with --relay host:port)`;
 }

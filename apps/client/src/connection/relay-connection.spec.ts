@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CloseCode, CredentialKind } from '@clawchat/protocol';
 import { FakeRelay, welcome } from '../testing/fake-relay';
-import { ConnectError } from './connect-error';
+import { ConnectError, REVOKED_MESSAGE, ROTATED_MESSAGE } from './connect-error';
 import { CredentialStore } from './credential-store';
 import { RelayConnection, type RelayConnectionOptions } from './relay-connection';
 import { targetFromStored } from './sec-target';
@@ -307,6 +307,28 @@ describe('RelayConnection against a fake relay on 127.0.0.1', () => {
     await eventually(() => !existsSync(store.file));
     expect(existsSync(store.file)).toBe(false);
     await expect(conn.request({ type: 'CRON_LIST' })).rejects.toMatchObject({ code: CONNECTION_LOST });
+  });
+
+  test("rotate-identity: the relay's COMPROMISED reason tells it from a revocation, and the client says to fetch the new .sec and bootstrap key", async () => {
+    for (const [reason, message] of [
+      // apps/relay: rotateIdentity → revoke(peers, 'relay identity rotated')
+      ["this device's credential was revoked (relay identity rotated); load a new .sec", ROTATED_MESSAGE],
+      ["this device's credential was revoked (revoke laptop); load a new .sec", REVOKED_MESSAGE],
+    ] as const) {
+      relay = await FakeRelay.start();
+      conn = await RelayConnection.connect(options());
+      await eventually(async () => (await store.latestRelay()) !== undefined);
+      const session = relay.sessions()[0];
+      relay.send(session, 0, { type: 'COMPROMISED', reason });
+      session.close(CloseCode.REVOKED, 'credential revoked');
+      const closed = await statusWhere(conn, (s) => s.state === 'closed');
+      expect(closed.reason).toBe(message);
+      await eventually(() => !existsSync(store.file));
+      await conn.close();
+      await relay.close();
+      relay = undefined;
+    }
+    expect(ROTATED_MESSAGE).toMatch(/identity was rotated .* copy the new clawchat-current\.sec and the new bootstrap key \(bootstrap\.key in the relay's security folder/);
   });
 
   test('/compromised: COMPROMISED goes to the relay, the credential is erased, the relay closes with REVOKED', async () => {

@@ -47,7 +47,7 @@ import {
   WATCHDOG_INTERVAL_MS,
   WELCOME_TIMEOUT_MS,
 } from './constants';
-import { ConnectError, REVOKED_MESSAGE, ticketRefusalMessage, unreachableMessage, type ConnectErrorKind } from './connect-error';
+import { ConnectError, REVOKED_MESSAGE, ROTATED_MESSAGE, isIdentityRotation, ticketRefusalMessage, unreachableMessage, type ConnectErrorKind } from './connect-error';
 import type { CredentialStore } from './credential-store';
 import { RequestTracker, type TrackedRequest } from './request-tracker';
 import { resolveRelayAddress, relayLabel, type RelayAddress } from './relay-address';
@@ -385,7 +385,7 @@ export class RelayConnection implements ClientConnection {
     if (disposition !== 'push') return;
     if (msg.type === 'COMPROMISED') {
       this.emitPush(msg);
-      this.onRevoked();
+      this.onRevoked(isIdentityRotation(msg.reason));
       return;
     }
     this.emitPush(msg);
@@ -422,10 +422,11 @@ export class RelayConnection implements ClientConnection {
     this.lostSession(reason || 'the relay closed the session');
   }
 
-  private onRevoked(): void {
+  /** `rotated`: the relay's identity was rotated (its COMPROMISED notice said so), not just this device revoked. */
+  private onRevoked(rotated = false): void {
     if (this.state === 'closed') return;
     void this.o.store.erase().catch((err: unknown) => this.log(`cannot erase the stored credential: ${errorMessage(err)}`));
-    this.fail('REVOKED', REVOKED_MESSAGE);
+    this.fail('REVOKED', rotated ? ROTATED_MESSAGE : REVOKED_MESSAGE);
   }
 
   /** The session is gone but the relay may be back: handshake again with the resumption credential. */
