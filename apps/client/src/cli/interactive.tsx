@@ -33,7 +33,7 @@ export async function runInteractive(o: InteractiveOptions): Promise<ExitCode> {
   let sec = o.sec;
   if (!sec && !(await o.store.latestRelay())) {
     const dirs = secSearchDirs(o.env, o.cwd, homedir(), o.localBase);
-    const files = await findSecFiles(dirs);
+    const files = await findSecFiles(dirs, await o.store.secHistory());
     if (files.length === 0) {
       throw new ConnectError('NO_CREDENTIAL', `no .sec file found in ${dirs.join(', ')} — copy clawchat-current.sec from the relay into one of them, or pass its path`);
     }

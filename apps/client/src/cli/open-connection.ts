@@ -2,13 +2,23 @@
  * From the command line to a connected RelayConnection: a .sec (ticket, with the bootstrap key from
  * CLAWCHAT_BOOTSTRAP_KEY or a masked prompt) or the stored resumption credential, `--relay`
  * overriding the address, CLAWCHAT_HANDSHAKE_TIMEOUT_MS the handshake timeout.
+ *
+ * A .sec this device knows cannot connect is refused in one line before dialling: expired by its clear
+ * header (a minute's grace for the clock), used by this device or refused by the relay before (the
+ * .sec history, by the file's digest before the key prompt and by its ticket id after decrypting), or
+ * sealed for a relay key a rotate-identity retired.
  */
+import { basename } from 'node:path';
 import { connectToFirst } from '../connection/connect';
-import { ConnectError } from '../connection/connect-error';
+import { ConnectError, retiredRelaySecMessage } from '../connection/connect-error';
+import { SEC_EXPIRY_GRACE_MS } from '../connection/constants';
 import type { CredentialStore } from '../connection/credential-store';
 import type { RelayConnection } from '../connection/relay-connection';
-import { readSec, readSecHeaderOf, targetFromStored, targetsFromSec, type RelayOverride } from '../connection/sec-target';
+import { findRetiredRelay, findSecRecord, type SecHistory } from '../connection/sec-history';
+import { loadSec, openLoadedSec, targetFromStored, targetsFromSec, type RelayOverride } from '../connection/sec-target';
+import { relativeTime } from '../ui/state/time-format';
 import { promptSecret } from './prompt-secret';
+import { secVerdict, verdictRefusal } from './sec-verdict';
 import { handshakeTimeoutFromEnv } from './settings';
 
 export interface OpenOptions {
@@ -25,6 +35,23 @@ export interface OpenOptions {
   onDial?: (relay: string) => void;
   /** Ask for the bootstrap key on the terminal when the environment has none. */
   prompt?: (question: string) => Promise<string>;
+  /** The clock the .sec checks use (tests). */
+  now?: () => number;
+}
+
+/** Throws the one-line ConnectError when what is known about the .sec says it cannot connect. */
+async function refuseKnownUnusable(
+  label: string,
+  facts: { expiresAt: number; digest?: string; ticketId?: string },
+  history: SecHistory,
+  store: CredentialStore,
+  now: number,
+): Promise<void> {
+  const record = findSecRecord(history, { digest: facts.digest, ticketId: facts.ticketId });
+  const verdict = secVerdict({ expiresAt: facts.expiresAt, record }, now, SEC_EXPIRY_GRACE_MS);
+  const holds = record?.outcome === 'used' && (await store.relayFor(record.relayPublicKey)) !== undefined;
+  const refusal = verdictRefusal(verdict, label, now, holds);
+  if (refusal) throw new ConnectError('TICKET', refusal);
 }
 
 export async function bootstrapKeyFor(secPath: string, env: NodeJS.ProcessEnv, prompt = promptSecret): Promise<string> {
@@ -37,10 +64,18 @@ export async function openConnection(o: OpenOptions): Promise<RelayConnection> {
   const handshakeTimeoutMs = handshakeTimeoutFromEnv(o.env) ?? o.handshakeTimeoutMs;
   const base = { store: o.store, maxReconnectAttempts: o.maxReconnectAttempts, log: o.log, ...(handshakeTimeoutMs ? { handshakeTimeoutMs } : {}) };
   if (o.sec) {
-    await readSecHeaderOf(o.sec);
+    const now = o.now ?? Date.now;
+    const sec = await loadSec(o.sec);
+    const label = basename(o.sec);
+    const history = await o.store.secHistory();
+    await refuseKnownUnusable(label, { expiresAt: sec.header.expiresAt, digest: sec.digest }, history, o.store, now());
     const key = await bootstrapKeyFor(o.sec, o.env, o.prompt);
-    const body = await readSec(o.sec, key);
-    const targets = targetsFromSec(body, o.relay);
+    const body = openLoadedSec(sec, key);
+    // The same ticket may come in another file (sealed again); the key also names the relay.
+    await refuseKnownUnusable(label, { expiresAt: body.expiresAt, ticketId: body.ticketId }, history, o.store, now());
+    const retired = findRetiredRelay(history, body.relayPublicKey);
+    if (retired) throw new ConnectError('TICKET', retiredRelaySecMessage(label, relativeTime(retired.at, now())));
+    const targets = targetsFromSec(body, o.relay, sec.digest);
     o.onDial?.(targets.map((t) => `${t.host}:${t.port}`).join(', '));
     return connectToFirst(targets, base);
   }

@@ -1,8 +1,9 @@
-import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateBootstrapKey, writeSecFile, type SecBody } from '@clawchat/security-file';
-import { findSecFiles, secSearchDirs } from './sec-files';
+import { emptySecHistory, secDigest, withSecRecord } from '../connection/sec-history';
+import { findSecFiles, pickerOrder, secSearchDirs } from './sec-files';
 
 const body = (expiresAt: number): SecBody => ({
   v: 1,
@@ -48,5 +49,27 @@ describe('.sec discovery', () => {
     expect(found[0].expiresAt).toBe(2_000_000);
     expect(found[1].problem).toMatch(/junk\.sec/);
     expect(found[2].expiresAt).toBe(1_000_000);
+  });
+
+  test('a file this device used is recognised by its bytes (a copy too, without the key); usable files come first', async () => {
+    const key = generateBootstrapKey();
+    const now = 5_000_000;
+    await writeSecFile(join(dir, 'used.sec'), body(now + 600_000), key);
+    writeFileSync(join(dir, 'copy-of-used.sec'), readFileSync(join(dir, 'used.sec')));
+    await writeSecFile(join(dir, 'fresh.sec'), body(now + 600_000), key);
+    await writeSecFile(join(dir, 'stale.sec'), body(now - 60_000), key);
+    writeFileSync(join(dir, 'big.sec'), Buffer.alloc(2 * 1024 * 1024));
+    utimesSync(join(dir, 'fresh.sec'), 100, 100); // the oldest of all, yet the one that can connect
+    utimesSync(join(dir, 'used.sec'), 200, 200);
+    utimesSync(join(dir, 'copy-of-used.sec'), 300, 300);
+    utimesSync(join(dir, 'stale.sec'), 400, 400);
+    utimesSync(join(dir, 'big.sec'), 500, 500);
+    const used = { digest: secDigest(readFileSync(join(dir, 'used.sec'))), ticketId: 't', relayPublicKey: 'K', outcome: 'used' as const, at: now - 1000, expiresAt: now + 600_000 };
+    const found = await findSecFiles([dir], withSecRecord(emptySecHistory(), used, now));
+    expect(found.find((f) => f.path.endsWith('/used.sec'))?.record).toEqual(used);
+    expect(found.find((f) => f.path.endsWith('/copy-of-used.sec'))?.record).toEqual(used);
+    expect(found.find((f) => f.path.endsWith('/fresh.sec'))?.record).toBeUndefined();
+    expect(found.find((f) => f.path.endsWith('/big.sec'))?.problem).toMatch(/too large/);
+    expect(pickerOrder(found, now).map((f) => f.path.slice(dir.length + 1))).toEqual(['fresh.sec', 'big.sec', 'stale.sec', 'copy-of-used.sec', 'used.sec']);
   });
 });

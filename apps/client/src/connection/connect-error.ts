@@ -33,7 +33,7 @@ export class ConnectError extends Error {
   }
 }
 
-const NEW_SEC = 'copy the newest clawchat-current.sec from the relay, or run `clawchat-relay issue` there for a fresh one';
+export const NEW_SEC = 'copy the newest clawchat-current.sec from the relay, or run `clawchat-relay issue` there for a fresh one';
 
 /**
  * The relay completed the handshake only to refuse the ticket: say which way it was spent. The
@@ -65,6 +65,11 @@ const AFTER_ROTATION =
  * apart (see isIdentityRotation).
  */
 export const ROTATED_MESSAGE = `the relay's identity was rotated (new relay key and bootstrap key), so this device's credential no longer works — ${AFTER_ROTATION}`;
+
+/** A .sec sealed for a relay key this device saw retired by a rotate-identity. */
+export function retiredRelaySecMessage(label: string, ago: string): string {
+  return `${label} was issued before the relay's identity was rotated (${ago}), so it cannot connect — ${AFTER_ROTATION}`;
+}
 
 /**
  * The relay's COMPROMISED reason for a rotation reads "this device's credential was revoked (relay

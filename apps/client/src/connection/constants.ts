@@ -56,3 +56,29 @@ export const CREDENTIALS_FILE_NAME = 'credentials.json';
  * was just given). More would only repeat a refusal the relay expresses by closing.
  */
 export const MAX_SETUP_RETRIES = 2;
+
+/**
+ * What this device learnt about .sec files (used, refused by the relay, relay keys retired by a
+ * rotate-identity), beside the credentials but in its own file: a revocation erases the credentials,
+ * and a spent .sec stays spent after that.
+ */
+export const SEC_HISTORY_FILE_NAME = 'sec-history.json';
+
+/**
+ * How long a .sec is remembered after it expired. Past its expiry the clear header already says the
+ * file is useless; a month covers a file left in ~/Downloads and a clock that was wrong for a while.
+ */
+export const SEC_HISTORY_KEEP_MS = 30 * 24 * 3_600_000;
+
+/** Bound on remembered .sec files: far more than a device uses (one per connect without a credential). */
+export const SEC_HISTORY_MAX_FILES = 200;
+
+/** Bound on remembered retired relay keys (one per rotate-identity of a relay this device used). */
+export const SEC_HISTORY_MAX_RETIRED_RELAYS = 16;
+
+/**
+ * A .sec whose clear header says it expired is refused before dialling only once it is this far past
+ * its expiry: the relay's clock decides, and a client clock a little ahead must not turn a .sec the
+ * relay would still take into a local refusal. Within the minute the relay is asked, and says so.
+ */
+export const SEC_EXPIRY_GRACE_MS = 60_000;

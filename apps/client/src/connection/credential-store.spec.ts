@@ -65,6 +65,27 @@ describe('CredentialStore', () => {
     expect((await store.deviceKey()).privateKey.equals(device.privateKey)).toBe(false);
   });
 
+  test('the .sec history lives beside the credentials (0600), survives a revocation, and never blocks when damaged', async () => {
+    const store = new CredentialStore(join(dir, 'clawchat'));
+    expect(await store.secHistory()).toEqual({ secs: [], retiredRelays: [] });
+    await store.saveRelay(relay('A', 1));
+    const used = { digest: 'd1', ticketId: 't1', relayPublicKey: 'A', outcome: 'used' as const, at: 5, expiresAt: Date.now() };
+    // Two processes remembering at once (the TUI and a headless command) both land.
+    await Promise.all([store.rememberSec(used), new CredentialStore(join(dir, 'clawchat')).rememberRetiredRelay('OLD')]);
+    expect(statSync(store.historyFile).mode & 0o777).toBe(0o600);
+    expect(await store.relayFor('A')).toMatchObject({ relayPublicKey: 'A' });
+    expect(await store.relayFor('B')).toBeUndefined();
+    await store.erase();
+    expect(await store.relayFor('A')).toBeUndefined();
+    const after = await store.secHistory();
+    expect(after.secs).toEqual([used]);
+    expect(after.retiredRelays.map((r) => r.relayPublicKey)).toEqual(['OLD']);
+    writeFileSync(store.historyFile, '{"version": 1, "secs": [');
+    expect(await store.secHistory()).toEqual({ secs: [], retiredRelays: [] });
+    await store.rememberSec(used); // and a damaged file is simply replaced
+    expect((await store.secHistory()).secs).toEqual([used]);
+  });
+
   test('a damaged file is a one-line CREDENTIAL error naming the file', async () => {
     mkdirSync(dir, { recursive: true });
     const store = new CredentialStore(dir);

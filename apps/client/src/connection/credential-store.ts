@@ -3,14 +3,17 @@
  * under the client's state dir. Every write is atomic (temp file, fsync, rename), so a crash never
  * leaves half a key behind. A credential lets the client reconnect without a .sec until the relay
  * revokes it; the revocation erases the whole file (a revoked device's key is not trusted either).
+ * Beside it, in a file of its own that a revocation leaves alone, the device's .sec history
+ * (sec-history.ts): which .sec files it used or the relay refused, and which relay keys were retired.
  */
 import { mkdir, readFile, unlink } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { generateX25519KeyPair, x25519PublicFromPrivate, type X25519KeyPair } from '@clawchat/crypto';
 import { FileLockTimeout, withFileLock, writeFileAtomic } from '@clawchat/atomic-file';
-import { CREDENTIALS_FILE_NAME } from './constants';
+import { CREDENTIALS_FILE_NAME, SEC_HISTORY_FILE_NAME } from './constants';
 import { ConnectError } from './connect-error';
+import { emptySecHistory, parseSecHistory, serializeSecHistory, withRetiredRelay, withSecRecord, type SecHistory, type SecRecord } from './sec-history';
 
 /** A relay this device may resume with (no .sec needed). Keys are base64, ids base64url. */
 export interface StoredRelay {
@@ -55,9 +58,11 @@ function isStoredRelay(v: unknown): v is StoredRelay {
 
 export class CredentialStore {
   readonly file: string;
+  readonly historyFile: string;
 
   constructor(readonly dir: string) {
     this.file = join(dir, CREDENTIALS_FILE_NAME);
+    this.historyFile = join(dir, SEC_HISTORY_FILE_NAME);
   }
 
   private damaged(detail: string): ConnectError {
@@ -95,10 +100,10 @@ export class CredentialStore {
    * together on a new device would otherwise each create a device key, and a credential saved by one
    * would end up beside the other's key (a resumption the relay then refuses).
    */
-  private async exclusive<T>(section: () => Promise<T>): Promise<T> {
+  private async exclusive<T>(section: () => Promise<T>, file: string = this.file): Promise<T> {
     await mkdir(this.dir, { recursive: true, mode: 0o700 });
     try {
-      return await withFileLock(`${this.file}.lock`, section);
+      return await withFileLock(`${file}.lock`, section);
     } catch (err) {
       if (err instanceof FileLockTimeout) throw new ConnectError('CREDENTIAL', `cannot update the stored credential: ${err.message}`);
       throw err;
@@ -125,6 +130,11 @@ export class CredentialStore {
     return (await this.read()).relays[0];
   }
 
+  /** The credential for a relay key, if this device holds one. */
+  async relayFor(relayPublicKey: string): Promise<StoredRelay | undefined> {
+    return (await this.read()).relays.find((r) => r.relayPublicKey === relayPublicKey);
+  }
+
   /** Stores (or replaces, by relay key) a relay credential and makes it the most recent. */
   saveRelay(relay: StoredRelay): Promise<void> {
     return this.exclusive(async () => {
@@ -142,5 +152,31 @@ export class CredentialStore {
         if (err.code !== 'ENOENT') throw err;
       }),
     );
+  }
+
+  /** The .sec history; empty when there is none or it cannot be read (it only ever adds a warning). */
+  async secHistory(): Promise<SecHistory> {
+    try {
+      return parseSecHistory(await readFile(this.historyFile, 'utf8'));
+    } catch {
+      return emptySecHistory();
+    }
+  }
+
+  /** Remembers what became of a .sec (used by this device, or refused by the relay). */
+  rememberSec(record: SecRecord): Promise<void> {
+    return this.updateHistory((h) => withSecRecord(h, record, Date.now()));
+  }
+
+  /** Remembers a relay key that `rotate-identity` retired (its .sec files can no longer connect). */
+  rememberRetiredRelay(relayPublicKey: string): Promise<void> {
+    return this.updateHistory((h) => withRetiredRelay(h, relayPublicKey, Date.now()));
+  }
+
+  private updateHistory(change: (h: SecHistory) => SecHistory): Promise<void> {
+    return this.exclusive(async () => {
+      const next = change(await this.secHistory());
+      await writeFileAtomic(this.historyFile, serializeSecHistory(next));
+    }, this.historyFile);
   }
 }

@@ -187,6 +187,44 @@ describe('RelayConnection against a fake relay on 127.0.0.1', () => {
     expect(await store.latestRelay()).toBeUndefined();
   });
 
+  /** The ticket target as it comes from a .sec file (digest and expiry of the file). */
+  const secTarget = (r: FakeRelay, digest = 'f'.repeat(64)) => {
+    const t = r.ticketTarget();
+    return { ...t, credential: { ...t.credential, sec: { digest, expiresAt: Date.now() + 600_000 } } };
+  };
+
+  test('the .sec a ticket came from is remembered as used by this device once the relay took it', async () => {
+    relay = await FakeRelay.start();
+    conn = await RelayConnection.connect(options({ target: secTarget(relay) }));
+    await eventually(async () => (await store.secHistory()).secs.length > 0);
+    expect((await store.secHistory()).secs).toEqual([
+      {
+        digest: 'f'.repeat(64),
+        ticketId: relay.ticketId.toString('base64url'),
+        relayPublicKey: relay.relayKey.publicKey.toString('base64'),
+        outcome: 'used',
+        at: expect.any(Number),
+        expiresAt: expect.any(Number),
+      },
+    ]);
+  });
+
+  test('a refused ticket is remembered with the refusal before the connect fails (the process exits right after)', async () => {
+    for (const [code, outcome] of [
+      [CloseCode.TICKET_USED, 'used-elsewhere'],
+      [CloseCode.TICKET_EXPIRED, 'expired'],
+      [CloseCode.TICKET_REVOKED, 'revoked'],
+    ] as const) {
+      relay = await FakeRelay.start({ refuseTicket: { code, reason: 'no' } });
+      const digest = String(code).repeat(64);
+      const err = await RelayConnection.connect(options({ target: secTarget(relay, digest) })).catch((e: unknown) => e);
+      expect(err).toMatchObject({ kind: 'TICKET' });
+      expect((await store.secHistory()).secs.find((r) => r.digest === digest)?.outcome).toBe(outcome);
+      await relay.close();
+      relay = undefined;
+    }
+  });
+
   test('no answer within the handshake timeout: UNREACHABLE naming the address', async () => {
     const silent: Socket = createSocket('udp4');
     await new Promise<void>((resolve) => silent.bind(0, '127.0.0.1', resolve));
@@ -316,6 +354,7 @@ describe('RelayConnection against a fake relay on 127.0.0.1', () => {
       ["this device's credential was revoked (revoke laptop); load a new .sec", REVOKED_MESSAGE],
     ] as const) {
       relay = await FakeRelay.start();
+      const relayKey = relay.relayKey.publicKey.toString('base64');
       conn = await RelayConnection.connect(options());
       await eventually(async () => (await store.latestRelay()) !== undefined);
       const session = relay.sessions()[0];
@@ -323,8 +362,12 @@ describe('RelayConnection against a fake relay on 127.0.0.1', () => {
       session.close(CloseCode.REVOKED, 'credential revoked');
       const closed = await statusWhere(conn, (s) => s.state === 'closed');
       expect(closed.reason).toBe(message);
-      await eventually(() => !existsSync(store.file));
-      await conn.close();
+      await conn.close(); // waits for the state dir writes
+      expect(existsSync(store.file)).toBe(false);
+      // Only a rotation retires the relay's key (its .sec files are then refused before dialling).
+      const retired = (await store.secHistory()).retiredRelays.map((r) => r.relayPublicKey);
+      if (message === ROTATED_MESSAGE) expect(retired).toEqual([relayKey]);
+      else expect(retired).not.toContain(relayKey);
       await relay.close();
       relay = undefined;
     }

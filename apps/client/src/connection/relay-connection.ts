@@ -49,13 +49,19 @@ import {
 } from './constants';
 import { ConnectError, REVOKED_MESSAGE, ROTATED_MESSAGE, isIdentityRotation, ticketRefusalMessage, unreachableMessage, type ConnectErrorKind } from './connect-error';
 import type { CredentialStore } from './credential-store';
+import type { SecOutcome } from './sec-history';
 import { RequestTracker, type TrackedRequest } from './request-tracker';
 import { resolveRelayAddress, relayLabel, type RelayAddress } from './relay-address';
 import { CONNECTION_LOST, errorCode, errorMessage, type ClientConnection, type ConnState, type ConnectionStatus, type Message, type RequestMessage } from './types';
 import { watchdogAction } from './watchdog';
 
-/** What to present to the relay: a .sec ticket, or a stored resumption credential. */
-export type Credential = { kind: 'ticket'; ticketId: Buffer; psk: Buffer } | { kind: 'resumption'; resumptionId: Buffer; psk: Buffer };
+/**
+ * What to present to the relay: a .sec ticket, or a stored resumption credential. A ticket may carry
+ * the .sec file's digest and expiry, so the device remembers the file once the relay took or refused it.
+ */
+export type Credential =
+  | { kind: 'ticket'; ticketId: Buffer; psk: Buffer; sec?: { digest: string; expiresAt: number } }
+  | { kind: 'resumption'; resumptionId: Buffer; psk: Buffer };
 
 export interface ConnectTarget {
   host: string;
@@ -126,6 +132,11 @@ export class RelayConnection implements ClientConnection {
   private reportedRtt: number | undefined;
   /** The resumption credential being written; close() waits for it so a short run still keeps it. */
   private storing: Promise<void> | undefined;
+  /**
+   * Other writes to the state dir (erasing a revoked credential, the .sec history): close() and a
+   * failed first connect wait for them, since the process exits right after.
+   */
+  private readonly writes = new Set<Promise<void>>();
 
   private constructor(o: RelayConnectionOptions) {
     this.o = {
@@ -172,8 +183,35 @@ export class RelayConnection implements ClientConnection {
       await connected;
     } catch (err) {
       await this.shutdownDriver();
+      await this.settleWrites();
       throw err;
     }
+  }
+
+  /** A best-effort write to the state dir, waited for before the connection reports it is over. */
+  private track(what: string, write: () => Promise<void>): void {
+    const p = write().catch((err: unknown) => this.log(`cannot ${what}: ${errorMessage(err)}`));
+    this.writes.add(p);
+    void p.finally(() => this.writes.delete(p));
+  }
+
+  private async settleWrites(): Promise<void> {
+    while (this.writes.size > 0) await Promise.all([...this.writes]);
+  }
+
+  /** Remembers what became of the .sec this connection's ticket came from (nothing for a bare ticket). */
+  private rememberTicket(outcome: SecOutcome): void {
+    const c = this.credential;
+    if (c.kind !== 'ticket' || !c.sec) return;
+    const record = {
+      digest: c.sec.digest,
+      ticketId: c.ticketId.toString('base64url'),
+      relayPublicKey: this.o.target.relayPublicKey.toString('base64'),
+      outcome,
+      at: Date.now(),
+      expiresAt: c.sec.expiresAt,
+    };
+    this.track('remember the .sec', () => this.o.store.rememberSec(record));
   }
 
   /** A method, not a field read, so TypeScript does not narrow it across calls that change it. */
@@ -393,6 +431,8 @@ export class RelayConnection implements ClientConnection {
 
   private async storeOffered(offered: { id: Buffer; psk: Buffer }): Promise<void> {
     this.offered = undefined;
+    // The relay took the ticket (it spoke in the session it admitted): the .sec is spent, by this device.
+    this.rememberTicket('used');
     this.credential = { kind: 'resumption', resumptionId: offered.id, psk: offered.psk };
     try {
       await this.o.store.saveRelay({
@@ -414,7 +454,10 @@ export class RelayConnection implements ClientConnection {
     this.log(`session closed (code ${code}${reason ? `: ${reason}` : ''})`);
     if (this.state === 'closed') return;
     const refusal = this.credential.kind === 'ticket' ? ticketRefusalMessage(code) : undefined;
-    if (refusal) return this.fail('TICKET', refusal);
+    if (refusal) {
+      this.rememberTicket(code === CloseCode.TICKET_EXPIRED ? 'expired' : code === CloseCode.TICKET_USED ? 'used-elsewhere' : 'revoked');
+      return this.fail('TICKET', refusal);
+    }
     if (code === CloseCode.REVOKED) return this.onRevoked();
     if (code === CloseCode.REPLACED) {
       return this.fail('CLOSED', `the relay replaced this session${reason ? ` (${reason})` : ''} — start clawchat again to reconnect`);
@@ -425,7 +468,12 @@ export class RelayConnection implements ClientConnection {
   /** `rotated`: the relay's identity was rotated (its COMPROMISED notice said so), not just this device revoked. */
   private onRevoked(rotated = false): void {
     if (this.state === 'closed') return;
-    void this.o.store.erase().catch((err: unknown) => this.log(`cannot erase the stored credential: ${errorMessage(err)}`));
+    this.track('erase the stored credential', () => this.o.store.erase());
+    if (rotated) {
+      // Its .sec files (any still lying around) can no longer connect: say so before dialling them.
+      const key = this.o.target.relayPublicKey.toString('base64');
+      this.track('remember the retired relay key', () => this.o.store.rememberRetiredRelay(key));
+    }
     this.fail('REVOKED', rotated ? ROTATED_MESSAGE : REVOKED_MESSAGE);
   }
 
@@ -633,5 +681,6 @@ export class RelayConnection implements ClientConnection {
     }
     await this.shutdownDriver();
     await this.storing;
+    await this.settleWrites();
   }
 }

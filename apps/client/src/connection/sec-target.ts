@@ -3,22 +3,46 @@
  * (a ticket), or a stored resumption credential. Every failure is a ConnectError with the one line
  * the security-file library wrote for it (wrong key, truncated, tampered, unknown version).
  */
-import { BootstrapKeyError, SecError, readSecFile, readSecFileHeader, validateBootstrapKey, type SecBody, type SecHeader } from '@clawchat/security-file';
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { BootstrapKeyError, SecError, openSec, readSecFile, readSecHeader, validateBootstrapKey, type SecBody, type SecHeader } from '@clawchat/security-file';
 import { ConnectError } from './connect-error';
 import type { StoredRelay } from './credential-store';
 import type { ConnectTarget } from './relay-connection';
+import { secDigest } from './sec-history';
 
 export interface RelayOverride {
   host: string;
   port: number;
 }
 
-/** The clear header only: a file that is not a .sec (or is cut short) fails before a key is asked for. */
-export async function readSecHeaderOf(path: string): Promise<SecHeader> {
+/**
+ * A .sec read once: its clear header and the digest that recognises it. A file that is not a .sec (or
+ * is cut short) fails here, before a key is asked for.
+ */
+export interface LoadedSec {
+  path: string;
+  bytes: Buffer;
+  header: SecHeader;
+  digest: string;
+}
+
+export async function loadSec(path: string): Promise<LoadedSec> {
   try {
-    return await readSecFileHeader(path);
+    const bytes = await readFile(path);
+    return { path, bytes, header: readSecHeader(bytes, basename(path)), digest: secDigest(bytes) };
   } catch (err) {
     throw secFailure(path, err);
+  }
+}
+
+/** Decrypts the bytes `loadSec` read (not the file again: the relay may have replaced it meanwhile). */
+export function openLoadedSec(sec: LoadedSec, bootstrapKey: string): SecBody {
+  try {
+    validateBootstrapKey(bootstrapKey);
+    return openSec(sec.bytes, bootstrapKey, basename(sec.path));
+  } catch (err) {
+    throw secFailure(sec.path, err);
   }
 }
 
@@ -41,9 +65,17 @@ function secFailure(path: string, err: unknown): unknown {
   return err;
 }
 
-/** One target per relay address in the .sec (in its order of preference), or just the override. */
-export function targetsFromSec(body: SecBody, override?: RelayOverride): ConnectTarget[] {
-  const credential = { kind: 'ticket' as const, ticketId: Buffer.from(body.ticketId, 'base64url'), psk: Buffer.from(body.psk, 'base64') };
+/**
+ * One target per relay address in the .sec (in its order of preference), or just the override.
+ * `digest` (of the file) lets the connection remember the .sec once the relay took or refused it.
+ */
+export function targetsFromSec(body: SecBody, override?: RelayOverride, digest?: string): ConnectTarget[] {
+  const credential = {
+    kind: 'ticket' as const,
+    ticketId: Buffer.from(body.ticketId, 'base64url'),
+    psk: Buffer.from(body.psk, 'base64'),
+    ...(digest ? { sec: { digest, expiresAt: body.expiresAt } } : {}),
+  };
   const relayPublicKey = Buffer.from(body.relayPublicKey, 'base64');
   const endpoints = override ? [override] : body.relays;
   return endpoints.map(({ host, port }) => ({ host, port, relayPublicKey, credential }));
