@@ -1,7 +1,7 @@
 /**
  * The real client bundle, as a user runs it, on the paths that need no relay: usage errors (exit 2),
- * unusable .sec files and keys (exit 3), an unreachable relay (exit 3 within the handshake timeout),
- * and the .sec picker in a real pseudo-terminal (tmux). Every error is one line, never a stack trace.
+ * unusable .sec files and keys (exit 3; an expired one before dialling), an unreachable relay (exit 3
+ * within the handshake timeout), and the .sec picker in a real pseudo-terminal (tmux). Every error is one line, never a stack trace.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -99,6 +99,23 @@ describe('clawchat (real bundle) without a relay', () => {
     }
   });
 
+  test('an expired .sec exits 3 in one line before the key is asked for and before any packet is sent', async () => {
+    const silent = await silentUdpPort();
+    try {
+      const sec = join(box.dir, 'stale.sec');
+      await makeSec(sec, { host: '127.0.0.1', port: silent.port }, { expiredAgoMs: 12 * 60_000 + 20_000 });
+      // No CLAWCHAT_BOOTSTRAP_KEY: had it asked for the key, it would say that one is missing instead.
+      const r = await client(['send', '--sec', sec, 'hi']);
+      expectOneLineError(r, 3, /^clawchat: stale\.sec expired 12m ago \(by this computer's clock\) — copy the newest clawchat-current\.sec from the relay/);
+      const json = await client(['status', '--json', '--sec', sec]);
+      expect(json.code).toBe(3);
+      expect(JSON.parse(json.stdout)).toMatchObject({ type: 'error', code: 'TICKET', message: expect.stringContaining('stale.sec expired') });
+      expect(silent.received()).toBe(0);
+    } finally {
+      silent.close();
+    }
+  });
+
   test('no .sec and no stored credential exits 3 and says how to start; a damaged credential file too', async () => {
     expectOneLineError(await client(['status']), 3, /no stored credential on this device/);
     mkdirSync(join(box.env.XDG_STATE_HOME as string, 'clawchat'), { recursive: true });
@@ -131,7 +148,7 @@ describe('clawchat in a pseudo-terminal (tmux)', () => {
     box.cleanup();
   });
 
-  test('no argument: the picker lists .sec files newest first, the key prompt is masked, an unreachable relay exits 3', async () => {
+  test('no argument: the picker lists usable .sec files first, newest first, expired ones after; the key prompt is masked, an unreachable relay exits 3', async () => {
     if (!hasTmux) return console.warn('tmux is not installed: skipping the pseudo-terminal test');
     const silent = await silentUdpPort();
     try {
@@ -139,11 +156,17 @@ describe('clawchat in a pseudo-terminal (tmux)', () => {
       await makeSec(join(secDir, 'older.sec'), { host: '127.0.0.1', port: 9 });
       await new Promise((r) => setTimeout(r, 20)); // distinct modification times
       const key = await makeSec(join(secDir, 'clawchat-current.sec'), { host: '127.0.0.1', port: silent.port });
+      await new Promise((r) => setTimeout(r, 20));
+      // The newest file of all, but expired: listed last, marked, not preselected.
+      await makeSec(join(secDir, 'stale.sec'), { host: '127.0.0.1', port: 9 }, { expiredAgoMs: 12 * 60_000 + 20_000 });
       const env = { ...box.env, CLAWCHAT_HANDSHAKE_TIMEOUT_MS: String(SHORT_HANDSHAKE_MS), TERM: 'xterm-256color' };
       tmux = await TmuxSession.start([process.execPath, CLIENT_BUNDLE], { cols: 80, rows: 24, env, cwd: box.dir });
       const picker = await tmux.waitForText('Pick a .sec file');
       expect(picker).toMatch(/› clawchat-current\.sec\s+\.\/security\s+expires in 1[01]m/);
+      expect(picker).toMatch(/^ {2}stale\.sec\s+\.\/security\s+expired 12m ago$/m);
       expect(picker.indexOf('clawchat-current.sec')).toBeLessThan(picker.indexOf('older.sec'));
+      expect(picker.indexOf('older.sec')).toBeLessThan(picker.indexOf('stale.sec'));
+      expect(picker).not.toContain('None of these');
       await tmux.sendKeys('Enter');
       await tmux.waitForText('Bootstrap key for');
       await tmux.sendText(key);
@@ -154,6 +177,31 @@ describe('clawchat in a pseudo-terminal (tmux)', () => {
       const screen = await tmux.waitForText(`cannot reach the relay at 127.0.0.1:${silent.port}`, SHORT_HANDSHAKE_MS + 10_000);
       expect(screen).not.toMatch(/\n\s+at /);
       expect(await tmux.waitForExit()).toBe(3);
+    } finally {
+      silent.close();
+    }
+  });
+
+  test('only files that cannot connect: nothing preselected, Enter waits, a picked expired file stops before the key prompt (exit 3)', async () => {
+    if (!hasTmux) return console.warn('tmux is not installed: skipping the pseudo-terminal test');
+    const silent = await silentUdpPort();
+    try {
+      await makeSec(join(box.env.CLAWCHAT_SECURITY_DIR as string, 'clawchat-current.sec'), { host: '127.0.0.1', port: silent.port }, { expiredAgoMs: 3 * 60_000 + 20_000 });
+      tmux = await TmuxSession.start([process.execPath, CLIENT_BUNDLE], { cols: 100, rows: 24, env: { ...box.env, TERM: 'xterm-256color' }, cwd: box.dir });
+      const picker = await tmux.waitForText('None of these can connect any more — copy the newest clawchat-current.sec from the relay');
+      expect(picker).toMatch(/^ {2}clawchat-current\.sec\s+\.\/security\s+expired 3m ago$/m);
+      expect(picker).not.toContain('›');
+      await tmux.sendKeys('Enter');
+      await new Promise((r) => setTimeout(r, 300));
+      expect(await tmux.exitStatus()).toBeUndefined(); // still choosing
+      await tmux.sendKeys('Down');
+      await tmux.waitForText('› clawchat-current.sec');
+      await tmux.sendKeys('Enter');
+      const screen = await tmux.waitForText("clawchat: clawchat-current.sec expired 3m ago (by this computer's clock)");
+      expect(screen).not.toContain('Bootstrap key for');
+      expect(screen).not.toContain('Connecting to');
+      expect(await tmux.waitForExit()).toBe(3);
+      expect(silent.received()).toBe(0);
     } finally {
       silent.close();
     }

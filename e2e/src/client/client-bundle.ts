@@ -70,8 +70,9 @@ export function runClient(args: string[], o: { env: NodeJS.ProcessEnv; cwd: stri
   });
 }
 
-export function secBody(relay: { host: string; port: number }, validForMs = 11 * 60_000): SecBody {
-  const now = Date.now();
+/** `issuedAgoMs`: how long before now the ticket was issued (past its validity: an expired .sec). */
+export function secBody(relay: { host: string; port: number }, validForMs = 11 * 60_000, issuedAgoMs = 0): SecBody {
+  const now = Date.now() - issuedAgoMs;
   return {
     v: 1,
     relays: [relay],
@@ -84,10 +85,11 @@ export function secBody(relay: { host: string; port: number }, validForMs = 11 *
   };
 }
 
-/** Writes a .sec for `relay` sealed with a fresh bootstrap key; returns the key. */
-export async function makeSec(path: string, relay: { host: string; port: number }): Promise<string> {
+/** Writes a .sec for `relay` sealed with a fresh bootstrap key; returns the key. `expiredAgoMs`: one that expired that long ago. */
+export async function makeSec(path: string, relay: { host: string; port: number }, o: { expiredAgoMs?: number } = {}): Promise<string> {
   const key = generateBootstrapKey();
-  await writeSecFile(path, secBody(relay), key);
+  const validForMs = 11 * 60_000;
+  await writeSecFile(path, secBody(relay, validForMs, o.expiredAgoMs === undefined ? 0 : validForMs + o.expiredAgoMs), key);
   return key;
 }
 
