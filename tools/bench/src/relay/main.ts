@@ -31,13 +31,15 @@ async function main(): Promise<void> {
   for (let i = 1; i <= RUNS && wanted('roundtrip'); i++) {
     const session = await measureSessionTurns(args.worker);
     const plainMs = await measurePlainTurns(args.worker);
-    results.roundTrips.push({ session, plainMs });
+    const sealedMs = await measurePlainTurns(args.worker, true);
+    results.roundTrips.push({ session, plainMs, sealedMs });
     const f = summariseLatency(session.firstMs);
     const p = summariseLatency(plainMs);
     const d = summariseLatency(session.doneMs);
     log(
       `round trip ${i}/${RUNS}: first delta p50 ${formatMs(f.p50)} p99 ${formatMs(f.p99)}; done p50 ${formatMs(d.p50)} p99 ${formatMs(d.p99)}; ` +
-        `plain p50 ${formatMs(p.p50)} p99 ${formatMs(p.p99)}; ratio ${(f.p50 / p.p50).toFixed(1)}×`,
+        `HELLO p50 ${formatMs(summariseLatency(session.helloMs).p50)}; plain p50 ${formatMs(p.p50)} p99 ${formatMs(p.p99)}; ` +
+        `sealed p50 ${formatMs(summariseLatency(sealedMs).p50)}; ratio ${(f.p50 / p.p50).toFixed(1)}×`,
     );
   }
   if (wanted('stages')) {

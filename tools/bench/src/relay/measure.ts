@@ -13,13 +13,15 @@ export interface SessionTurnsRun {
   firstMs: number[];
   doneMs: number[];
   pingMs: number[];
+  /** HELLO → WELCOME: through the relay to the LLM server and back, with next to no work at either end. */
+  helloMs: number[];
   /** CPU the relay and the LLM server spent over the measured turns (warm-up excluded), per turn. */
   relayCpuMsPerTurn: number;
   llmCpuMsPerTurn: number;
 }
 
 function takeTurns(turns: ChatTurns): Omit<ChatTurns, 'type'> {
-  return { firstMs: turns.firstMs, doneMs: turns.doneMs, pingMs: turns.pingMs };
+  return { firstMs: turns.firstMs, doneMs: turns.doneMs, pingMs: turns.pingMs, helloMs: turns.helloMs };
 }
 
 export async function measureSessionTurns(workerScript: string): Promise<SessionTurnsRun> {
@@ -48,18 +50,19 @@ export async function measureSessionTurns(workerScript: string): Promise<Session
   }
 }
 
-export async function measurePlainTurns(workerScript: string): Promise<number[]> {
-  const echo = WorkerProcess.start<RelayWorkerMessage>(workerScript, 'plain-echo', { replyBytes: PLAIN_REPLY_BYTES });
+/** The plain UDP chain's request → reply times; `sealed` adds an AES-256-GCM seal and open on every hop. */
+export async function measurePlainTurns(workerScript: string, sealed = false): Promise<number[]> {
+  const echo = WorkerProcess.start<RelayWorkerMessage>(workerScript, 'plain-echo', { replyBytes: PLAIN_REPLY_BYTES, sealed });
   const workers = [echo];
   try {
     const { port: echoPort } = await echo.next('ready');
-    const forwarder = WorkerProcess.start<RelayWorkerMessage>(workerScript, 'plain-forwarder', { echoPort });
+    const forwarder = WorkerProcess.start<RelayWorkerMessage>(workerScript, 'plain-forwarder', { echoPort, sealed });
     workers.push(forwarder);
     const { port: forwarderPort } = await forwarder.next('ready');
     const client = WorkerProcess.start<RelayWorkerMessage>(
       workerScript,
       'plain-client',
-      { forwarderPort, requestBytes: PLAIN_REQUEST_BYTES, warmupTurns: WARMUP_TURNS, turns: TURNS },
+      { forwarderPort, requestBytes: PLAIN_REQUEST_BYTES, sealed, warmupTurns: WARMUP_TURNS, turns: TURNS },
       { timeoutMs: 120_000 },
     );
     workers.push(client);

@@ -14,6 +14,8 @@ export interface ChatTurns {
   doneMs: number[];
   /** PING → PONG over the same session (the relay answers it itself); empty for the plain chain. */
   pingMs: number[];
+  /** HELLO → WELCOME over the same session (answered by the LLM server at once); empty for the plain chain. */
+  helloMs: number[];
 }
 
 export interface Opened {

@@ -5,10 +5,18 @@ import type { RelayResults } from './results';
 const machine: MachineInfo = { cpuModel: 'Test CPU', cores: 2, memoryGiB: 8, node: 'v20.0.0', os: 'Linux test', loadAverage: [1, 1, 1] };
 const constant = (n: number, ms: number) => Array.from({ length: n }, () => ms);
 
-function results(firstMs: number, plainMs: number): RelayResults {
+function results(firstMs: number, plainMs: number, helloMs = 0.6, sealedMs = 0.3): RelayResults {
   const run = {
-    session: { firstMs: constant(100, firstMs), doneMs: [...constant(10, 4), ...constant(80, 5), ...constant(10, 6)], pingMs: constant(100, 0.3), relayCpuMsPerTurn: 1, llmCpuMsPerTurn: 3 },
+    session: {
+      firstMs: constant(100, firstMs),
+      doneMs: [...constant(10, 4), ...constant(80, 5), ...constant(10, 6)],
+      pingMs: constant(100, 0.3),
+      helloMs: constant(100, helloMs),
+      relayCpuMsPerTurn: 1,
+      llmCpuMsPerTurn: 3,
+    },
     plainMs: constant(100, plainMs),
+    sealedMs: constant(100, sealedMs),
   };
   return {
     machine,
@@ -38,6 +46,23 @@ test('the round-trip ratio is session p50 ÷ plain p50, judged against the 2× g
   expect(fast).toContain('**1.5×** (goal ≤ 2×: met)');
   // The growth of a turn over the conversation: first tenth 4 ms, last tenth 6 ms.
   expect(slow).toContain('4.00 ms over the first tenth of the turns and 6.00 ms over the last tenth (1,050 turns in the conversation by then): turns slow down');
+});
+
+test("the goal's budget is split into encryption, the rest of the transport and the turn itself", () => {
+  // plain 200 µs, sealed 300 µs, HELLO 600 µs, first delta 1 ms: the budget (400 µs) is gone before the turn starts.
+  const over = renderRelaySection(results(1, 0.2, 0.6, 0.3));
+  expect(over).toContain('| HELLO → WELCOME through relay and LLM server');
+  expect(over).toContain('| 600 µs | plain UDP chain p50 200 µs | 3.0× |');
+  expect(over).toContain('| Plain chain with an AES-256-GCM seal and open on every hop (no reliability, no parsing), p50 | 300 µs | plain UDP chain p50 200 µs | 1.5× |');
+  expect(over).toContain(
+    "Where the goal's budget goes: 2× the plain chain is 400 µs. Encrypting every hop alone takes the chain to 300 µs (1.5×, +100 µs); " +
+      'HELLO → WELCOME, the same four hops through the real session layer, relay and LLM server with next to no work at the ends, takes 600 µs (3.0×: ' +
+      "the reliable session, message codec and forwarding add 300 µs to the encryption); the chat turn's own start",
+  );
+  expect(over).toContain('adds 400 µs more. So even a request with no work at either end is 3.0× the plain chain');
+  // A transport inside the budget leaves the turn the rest.
+  const under = renderRelaySection(results(0.39, 0.2, 0.35, 0.25));
+  expect(under).toContain('A chat turn has 50 µs of the budget left after the hops.');
 });
 
 test('idle sessions: RSS per session and keepalive CPU against the empty relay', () => {

@@ -2,7 +2,7 @@
 import { formatBytes, formatCount, formatPercent } from '../shared/format';
 import { IDLE_SESSIONS, IDLE_WINDOW_MS, KEEPALIVE_INTERVAL_MS, PLAIN_REPLY_BYTES, PLAIN_REQUEST_BYTES, ROUND_TRIP_GOAL_RATIO, TURNS, WARMUP_TURNS } from './constants';
 import { formatMs } from './latency';
-import { summarise, type RelayResults } from './results';
+import { summarise, type RelayResults, type RelaySummary } from './results';
 import { measuredLine } from './suite-cli';
 
 /** More CPU than this per session per keepalive round is not the keepalive itself (a seal, a send, an ACK). */
@@ -21,6 +21,30 @@ function stagesSentence(stages: NonNullable<RelayResults['stages']>): string {
     `In the traced run the largest hops were ${sorted[0].stage} (${formatMs(sorted[0].p50Ms)}) and ${sorted[1].stage} ` +
     `(${formatMs(sorted[1].p50Ms)}); time inside the relay and the LLM server was ${formatPercent(inside / sumOfHops(stages))} of the ` +
     `hops' summed medians, the rest is the four loopback hops with their process wake-ups.`
+  );
+}
+
+/**
+ * How the first delta's time splits into encryption, the rest of the transport and the chat turn's
+ * own work, against what the goal allows: the question the goal really asks.
+ */
+function budgetSentence(s: RelaySummary): string {
+  const budget = ROUND_TRIP_GOAL_RATIO * s.plainP50;
+  const crypto = s.sealedP50 - s.plainP50;
+  const transport = s.helloP50 - s.sealedP50;
+  const turn = s.firstP50 - s.helloP50;
+  return (
+    `Where the goal's budget goes: ${ROUND_TRIP_GOAL_RATIO}× the plain chain is ${formatMs(budget)}. Encrypting every hop alone takes ` +
+    `the chain to ${formatMs(s.sealedP50)} (${times(s.sealedP50 / s.plainP50)}, +${formatMs(crypto)}); HELLO → WELCOME, the same ` +
+    `four hops through the real session layer, relay and LLM server with next to no work at the ends, takes ${formatMs(s.helloP50)} ` +
+    `(${times(s.helloP50 / s.plainP50)}: the reliable session, message codec and forwarding add ${formatMs(transport)} to the ` +
+    `encryption); the chat turn's own start (decode, queue, context check, prompt, the provider's first piece) adds ` +
+    `${formatMs(turn)} more. ` +
+    (s.helloP50 > budget
+      ? `So even a request with no work at either end is ${times(s.helloP50 / s.plainP50)} the plain chain: within this ` +
+        `transport (per-packet node:crypto AES-GCM, node:dgram, one reliable session per hop) the ${ROUND_TRIP_GOAL_RATIO}× goal ` +
+        `cannot be met by making the chat turn cheaper.`
+      : `A chat turn has ${formatMs(budget - s.helloP50)} of the budget left after the hops.`)
   );
 }
 
@@ -54,6 +78,14 @@ export function renderRelaySection(r: RelayResults): string {
     out.push(
       `| PING → PONG through the relay (answered by the relay itself), p50 / p99 | ${formatMs(s.pingP50)} / ${formatMs(s.pingP99)} | plain UDP chain p50 ${formatMs(s.plainP50)} | ` +
         `${times(s.pingP50 / s.plainP50)} | p50 ${list(runs.map((x) => x.ping.p50), formatMs)} |`,
+    );
+    out.push(
+      `| HELLO → WELCOME through relay and LLM server (a chat's four encrypted hops, next to no work at either end), p50 | ${formatMs(s.helloP50)} | plain UDP chain p50 ${formatMs(s.plainP50)} | ` +
+        `${times(s.helloP50 / s.plainP50)} | p50 ${list(runs.map((x) => x.hello.p50), formatMs)} |`,
+    );
+    out.push(
+      `| Plain chain with an AES-256-GCM seal and open on every hop (no reliability, no parsing), p50 | ${formatMs(s.sealedP50)} | plain UDP chain p50 ${formatMs(s.plainP50)} | ` +
+        `${times(s.sealedP50 / s.plainP50)} | p50 ${list(runs.map((x) => x.sealed.p50), formatMs)} |`,
     );
     out.push(
       `| CPU per chat turn, relay / LLM server | ${formatMs(s.relayCpuMsPerTurn)} / ${formatMs(s.llmCpuMsPerTurn)} | full turn p50 ${formatMs(s.doneP50)} | ` +
@@ -118,6 +150,13 @@ export function renderRelaySection(r: RelayResults): string {
       `measured right after each session run; the ratio is each run's own pair, and the median of those.`,
   );
   out.push(
+    `* **What the hops cost without the chat**: after the PINGs, ${formatCount(TURNS)} HELLOs over the same session; the LLM server ` +
+      `answers each at once with a WELCOME, so they cross the same four encrypted hops and five process steps as a chat turn's first ` +
+      `delta with next to no application work. And, right after each plain chain, the same chain again with every datagram ` +
+      `AES-256-GCM sealed by its sender and opened by its receiver (libs/crypto's packet functions, a 16-byte header as associated ` +
+      `data, the same sizes on the wire): the cost of the encryption alone, with no reliability, framing or parsing.`,
+  );
+  out.push(
     `* **Idle sessions**: one client process connects with the .sec once, then opens ${formatCount(IDLE_SESSIONS)} sessions with the ` +
       `resumption credential of that one device key (one peer may hold several sessions), one after another, each on its own socket and ` +
       `confirmed by a PING before the next initiation. RSS is the relay's VmRSS (/proc/<pid>/status) with no session and with all of them ` +
@@ -147,6 +186,7 @@ export function renderRelaySection(r: RelayResults): string {
         `(context check, prompt, the provider's first piece).` +
         (stages && stages.samples > 0 ? ` ${stagesSentence(stages)}` : ''),
     );
+    out.push(`* ${budgetSentence(s)}`);
     out.push(
       `* A full turn (to CHAT_DONE) takes ${formatMs(s.doneP50)} at the median and ${formatMs(s.doneP99)} at p99; the difference to the first ` +
         `delta is the rest of the offline reply's pieces and the write of the conversation file, which holds the whole conversation. ` +

@@ -9,6 +9,8 @@ export interface RoundTripRun {
   session: SessionTurnsRun;
   /** The plain three-process UDP chain's request → reply times, measured right after the session run. */
   plainMs: number[];
+  /** The same chain with an AES-256-GCM seal and open on every hop, measured right after the plain one. */
+  sealedMs: number[];
 }
 
 export interface RelayResults {
@@ -27,7 +29,9 @@ export interface RunSummary {
   first: LatencySummary;
   done: LatencySummary;
   ping: LatencySummary;
+  hello: LatencySummary;
   plain: LatencySummary;
+  sealed: LatencySummary;
   /** p50 session first delta ÷ p50 plain chain, this run's pair. */
   ratioP50: number;
   ratioP99: number;
@@ -45,6 +49,10 @@ export interface RelaySummary {
   doneP99: number;
   pingP50: number;
   pingP99: number;
+  helloP50: number;
+  helloP99: number;
+  sealedP50: number;
+  sealedP99: number;
   plainP50: number;
   plainP99: number;
   ratioP50: number;
@@ -74,7 +82,9 @@ export function summariseRun(r: RoundTripRun): RunSummary {
     first,
     done: summariseLatency(r.session.doneMs),
     ping: summariseLatency(r.session.pingMs),
+    hello: summariseLatency(r.session.helloMs),
     plain,
+    sealed: summariseLatency(r.sealedMs),
     ratioP50: first.p50 / plain.p50,
     ratioP99: first.p99 / plain.p99,
   };
@@ -94,6 +104,10 @@ export function summarise(r: RelayResults, keepaliveIntervalMs: number): RelaySu
     doneP99: med((s) => s.done.p99),
     pingP50: med((s) => s.ping.p50),
     pingP99: med((s) => s.ping.p99),
+    helloP50: med((s) => s.hello.p50),
+    helloP99: med((s) => s.hello.p99),
+    sealedP50: med((s) => s.sealed.p50),
+    sealedP99: med((s) => s.sealed.p99),
     plainP50: med((s) => s.plain.p50),
     plainP99: med((s) => s.plain.p99),
     ratioP50: med((s) => s.ratioP50),

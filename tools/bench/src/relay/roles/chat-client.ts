@@ -4,7 +4,7 @@
  * and at CHAT_DONE.
  */
 import { performance } from 'node:perf_hooks';
-import type { Message } from '@clawchat/protocol';
+import { CATALOGUE_VERSION, type Message } from '@clawchat/protocol';
 import { onCommands, reply } from '../../shared/worker-side';
 import { SessionClient } from '../session-client';
 
@@ -43,6 +43,14 @@ async function ping(client: SessionClient): Promise<number> {
   return performance.now() - start;
 }
 
+/** The cheapest request the LLM server answers: the same four hops as a chat, without the turn's work. */
+async function hello(client: SessionClient): Promise<number> {
+  const start = performance.now();
+  const answer = await client.request({ type: 'HELLO', version: CATALOGUE_VERSION, client: 'clawchat-bench', capabilities: [] }, ['WELCOME', 'ERROR']);
+  if (answer.type !== 'WELCOME') throw new Error(`HELLO was answered with ${answer.type}`);
+  return performance.now() - start;
+}
+
 export async function runChatClient(c: ChatClientConfig): Promise<void> {
   const client = await SessionClient.fromSec(c.secFile, c.bootstrapKey);
   onCommands(() => undefined, () => client.close());
@@ -50,6 +58,7 @@ export async function runChatClient(c: ChatClientConfig): Promise<void> {
   for (let i = 0; i < c.warmupTurns; i++) {
     await oneTurn(client, `warm-up turn ${i}`);
     await ping(client);
+    await hello(client);
   }
   // The orchestrator reads the apps' CPU time at each mark, so it can charge the turns alone.
   await reply({ type: 'mark', name: 'turns-start' });
@@ -64,5 +73,7 @@ export async function runChatClient(c: ChatClientConfig): Promise<void> {
   await reply({ type: 'mark', name: 'turns-end' });
   const pingMs: number[] = [];
   for (let i = 0; i < c.turns; i++) pingMs.push(await ping(client));
-  await reply({ type: 'turns', firstMs, doneMs, pingMs });
+  const helloMs: number[] = [];
+  for (let i = 0; i < c.turns; i++) helloMs.push(await hello(client));
+  await reply({ type: 'turns', firstMs, doneMs, pingMs, helloMs });
 }
