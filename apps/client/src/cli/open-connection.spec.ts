@@ -97,5 +97,20 @@ describe('openConnection with a .sec this device knows cannot connect', () => {
     await store.rememberRetiredRelay(RELAY_KEY);
     const err = await open(sec, { CLAWCHAT_BOOTSTRAP_KEY: key });
     expect(err).toMatchObject({ kind: 'TICKET', message: expect.stringMatching(/^issued\.sec was issued before the relay's identity was rotated .* new bootstrap key/) });
+    // With the relay's new key the old file does not even open: the usual line, plus the rotation.
+    const wrong = await open(sec, { CLAWCHAT_BOOTSTRAP_KEY: generateBootstrapKey() });
+    expect(wrong).toMatchObject({
+      kind: 'SEC_FILE',
+      message: expect.stringMatching(/^cannot decrypt issued\.sec: wrong bootstrap key or the file was modified — check CLAWCHAT_BOOTSTRAP_KEY \(the relay's identity was rotated .*cannot connect any more\)$/),
+    });
+  });
+
+  test('without a rotation seen, a wrong key is the plain one-line error', async () => {
+    const sec = join(dir, 'x.sec');
+    await writeSecFile(sec, body(NOW + 5 * MIN), key);
+    expect(await open(sec, { CLAWCHAT_BOOTSTRAP_KEY: generateBootstrapKey() })).toMatchObject({
+      kind: 'SEC_FILE',
+      message: 'cannot decrypt x.sec: wrong bootstrap key or the file was modified — check CLAWCHAT_BOOTSTRAP_KEY',
+    });
   });
 });

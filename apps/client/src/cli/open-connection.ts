@@ -70,7 +70,9 @@ export async function openConnection(o: OpenOptions): Promise<RelayConnection> {
     const history = await o.store.secHistory();
     await refuseKnownUnusable(label, { expiresAt: sec.header.expiresAt, digest: sec.digest }, history, o.store, now());
     const key = await bootstrapKeyFor(o.sec, o.env, o.prompt);
-    const body = openLoadedSec(sec, key);
+    const rotation = history.retiredRelays[0];
+    const hint = rotation && `the relay's identity was rotated ${relativeTime(rotation.at, now())}: a .sec written before that opens only with the old key, and cannot connect any more`;
+    const body = openLoadedSec(sec, key, hint);
     // The same ticket may come in another file (sealed again); the key also names the relay.
     await refuseKnownUnusable(label, { expiresAt: body.expiresAt, ticketId: body.ticketId }, history, o.store, now());
     const retired = findRetiredRelay(history, body.relayPublicKey);

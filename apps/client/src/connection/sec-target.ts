@@ -36,12 +36,16 @@ export async function loadSec(path: string): Promise<LoadedSec> {
   }
 }
 
-/** Decrypts the bytes `loadSec` read (not the file again: the relay may have replaced it meanwhile). */
-export function openLoadedSec(sec: LoadedSec, bootstrapKey: string): SecBody {
+/**
+ * Decrypts the bytes `loadSec` read (not the file again: the relay may have replaced it meanwhile).
+ * `wrongKeyHint` is added to a "wrong bootstrap key or modified" error (e.g. a rotation this device saw).
+ */
+export function openLoadedSec(sec: LoadedSec, bootstrapKey: string, wrongKeyHint?: string): SecBody {
   try {
     validateBootstrapKey(bootstrapKey);
     return openSec(sec.bytes, bootstrapKey, basename(sec.path));
   } catch (err) {
+    if (wrongKeyHint && err instanceof SecError && err.code === 'WRONG_KEY_OR_TAMPERED') throw new ConnectError('SEC_FILE', `${err.message} (${wrongKeyHint})`);
     throw secFailure(sec.path, err);
   }
 }
