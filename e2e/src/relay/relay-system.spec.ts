@@ -164,6 +164,8 @@ describe('relay with a real LLM server', () => {
       await client.until(() => client.messages.some((m) => m.type === 'ERROR' && m.re === id), 15_000, 'LLM_UNREACHABLE');
       const err = client.messages.find((m) => m.type === 'ERROR' && m.re === id) as Extract<Message, { type: 'ERROR' }>;
       expect(err.code).toBe('LLM_UNREACHABLE');
+      // Found through the closed port (the relay's next ping came back "unreachable"), not after 6 s of silence.
+      expect(s.relay.output).toMatch(/local link down: nothing listens on 127\.0\.0\.1:\d+ \(the LLM server stopped\)/);
       // While the server is down, a new request fails at once instead of waiting 60 s.
       const started = Date.now();
       const quick = (await client.request({ type: 'CHAT', text: 'are you there?' }, 5_000)) as Extract<Message, { type: 'ERROR' }>;

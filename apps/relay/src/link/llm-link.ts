@@ -1,8 +1,9 @@
 /**
  * The relay's side of the local link: one secure session to the LLM server (Noise NNpsk0 keyed by the
  * local key) that carries every client's messages on its own streams. It pings the server every few
- * seconds; when the server stops answering the link is declared down at once (pending requests fail
- * with LLM_UNREACHABLE instead of waiting) and it keeps trying to come back.
+ * seconds; when the server stops answering, or its port answers "unreachable" (the process is gone),
+ * the link is declared down at once (pending requests fail with LLM_UNREACHABLE instead of waiting)
+ * and it keeps trying to come back.
  */
 import { EventEmitter } from 'node:events';
 import {
@@ -65,7 +66,18 @@ export class LlmLink extends EventEmitter<LlmLinkEvents> {
   }
 
   async start(): Promise<void> {
-    this.driver = await UdpDriver.bind({ host: this.o.host.includes(':') ? '::1' : '127.0.0.1', port: 0, onActivity: () => this.onActivity() });
+    this.driver = await UdpDriver.bind({
+      host: this.o.host.includes(':') ? '::1' : '127.0.0.1',
+      port: 0,
+      onActivity: () => this.onActivity(),
+      // Connected: when the LLM server's process is gone, our next datagram (a ping, an ACK, a
+      // forwarded request) comes back as "port unreachable" and the link is down at once, so pending
+      // chats get LLM_UNREACHABLE within a ping interval instead of after DEAD_AFTER_MS of silence.
+      peer: { address: this.o.host, port: this.o.port },
+      onSocketError: (error) => {
+        if (error.code === 'ECONNREFUSED') this.markDown(`nothing listens on ${this.o.host}:${this.o.port} (the LLM server stopped)`);
+      },
+    });
     this.connect();
   }
 

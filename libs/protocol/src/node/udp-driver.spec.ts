@@ -151,6 +151,33 @@ describe('UdpDriver', () => {
     expect(a.got.map((g) => g.text)).toEqual(['one', 'two']);
   });
 
+  test('connected to one peer: only its datagrams arrive, and a closed port is reported as ECONNREFUSED', async () => {
+    const server = await listen(); // closed by the test itself
+    const stranger = await peer();
+    const machine = new ScriptedMachine();
+    const errors: string[] = [];
+    const driver = await UdpDriver.bind({ host: '127.0.0.1', port: 0, peer: server.address, onSocketError: (e) => errors.push(e.code ?? '') });
+    driver.attach(machine);
+    cleanup.push(() => driver.close());
+    machine.queued.push({ to: server.address, data: Buffer.from('hello') }, { to: stranger.address, data: Buffer.from('not for you') });
+    await pump(driver);
+    await server.waitFor(1);
+    stranger.socket.send('injected', driver.address.port, '127.0.0.1');
+    server.socket.send('answer', driver.address.port, '127.0.0.1');
+    await new Promise<void>((resolve) => driver.socket.once('message', () => setImmediate(resolve)));
+    expect(machine.received.map((r) => r.data.toString())).toEqual(['answer']);
+    expect(stranger.got).toEqual([]); // the machine never addresses anyone else on a connected socket
+    // The peer's process goes away: the next datagram to it comes back as "port unreachable".
+    await closeSocket(server.socket);
+    machine.queued.push({ to: server.address, data: Buffer.from('anyone there?') });
+    await pump(driver);
+    await new Promise<void>((resolve) => {
+      const check = () => (errors.length ? resolve() : setTimeout(check, 5));
+      check();
+    });
+    expect(errors).toEqual(['ECONNREFUSED']);
+  });
+
   test('counts send errors without a callback on every datagram', async () => {
     const machine = new ScriptedMachine();
     const driver = await driverWith(machine);

@@ -41,6 +41,16 @@ export interface UdpDriverOptions {
   bufferBytes?: number;
   /** Called after every batch of input so the owner can drain the machine's events. */
   onActivity?: () => void;
+  /**
+   * Connects the socket to this one peer. The kernel then drops datagrams from anyone else and turns
+   * an ICMP "port unreachable" into an ECONNREFUSED socket error (onSocketError), so the owner learns
+   * at once that nothing listens there any more instead of after its liveness timeout. Only for a peer
+   * that answers from the very address dialled (the local link on loopback): see `sendErrors` for why
+   * clients of the public relay never connect.
+   */
+  peer?: Address;
+  /** Errors the socket reports (ECONNREFUSED on a connected socket); they are counted either way. */
+  onSocketError?: (error: NodeJS.ErrnoException) => void;
 }
 
 /** Monotonic milliseconds: the state machines must never see time go backwards (NTP steps). */
@@ -72,6 +82,8 @@ export class UdpDriver {
   private constructor(
     socket: dgram.Socket,
     private readonly onActivity: (() => void) | undefined,
+    /** Set when the socket is connected: sends carry no address then. */
+    private readonly peer: Address | undefined,
   ) {
     this.socket = socket;
   }
@@ -80,7 +92,7 @@ export class UdpDriver {
   static async bind(o: UdpDriverOptions): Promise<UdpDriver> {
     const type = o.host.includes(':') ? 'udp6' : 'udp4';
     const socket = dgram.createSocket({ type, reuseAddr: false, ipv6Only: false, lookup: literalLookup });
-    const driver = new UdpDriver(socket, o.onActivity);
+    const driver = new UdpDriver(socket, o.onActivity, o.peer);
     await new Promise<void>((resolve, reject) => {
       socket.once('error', reject);
       socket.bind(o.port, o.host, () => {
@@ -88,6 +100,16 @@ export class UdpDriver {
         resolve();
       });
     });
+    const peer = o.peer;
+    if (peer) {
+      await new Promise<void>((resolve, reject) => {
+        socket.once('error', reject);
+        socket.connect(peer.port, peer.address, () => {
+          socket.off('error', reject);
+          resolve();
+        });
+      });
+    }
     const size = o.bufferBytes ?? 4 * 1024 * 1024;
     try {
       socket.setRecvBufferSize(size);
@@ -96,8 +118,9 @@ export class UdpDriver {
       // Some systems cap buffer sizes; the defaults still work, only with more local drops.
     }
     // ICMP errors (port unreachable) surface as socket errors; they are not fatal for UDP.
-    socket.on('error', () => {
+    socket.on('error', (error: NodeJS.ErrnoException) => {
       driver.sendErrors++;
+      o.onSocketError?.(error);
     });
     socket.on('message', (data, rinfo) => driver.onMessage(data, { address: rinfo.address, port: rinfo.port }));
     return driver;
@@ -156,7 +179,10 @@ export class UdpDriver {
   }
 
   private send(d: Datagram, withCallback: boolean): void {
-    this.socket.send(d.data, d.to.port, d.to.address, withCallback ? this.onSendDone : undefined);
+    const done = withCallback ? this.onSendDone : undefined;
+    if (!this.peer) this.socket.send(d.data, d.to.port, d.to.address, done);
+    // A connected socket can only reach its peer (the machine never addresses anyone else on it).
+    else if (d.to.port === this.peer.port && d.to.address === this.peer.address) this.socket.send(d.data, done);
   }
 
   /**
