@@ -16,7 +16,7 @@ import type { CredentialStore } from '../connection/credential-store';
 import type { RelayConnection } from '../connection/relay-connection';
 import { findRetiredRelay, findSecRecord, type SecHistory } from '../connection/sec-history';
 import { loadSec, openLoadedSec, targetFromStored, targetsFromSec, type RelayOverride } from '../connection/sec-target';
-import { relativeTime } from '../ui/state/time-format';
+import { relativeTimeInText } from '../ui/state/time-format';
 import { promptSecret } from './prompt-secret';
 import { secVerdict, verdictRefusal } from './sec-verdict';
 import { handshakeTimeoutFromEnv } from './settings';
@@ -71,12 +71,12 @@ export async function openConnection(o: OpenOptions): Promise<RelayConnection> {
     await refuseKnownUnusable(label, { expiresAt: sec.header.expiresAt, digest: sec.digest }, history, o.store, now());
     const key = await bootstrapKeyFor(o.sec, o.env, o.prompt);
     const rotation = history.retiredRelays[0];
-    const hint = rotation && `the relay's identity was rotated ${relativeTime(rotation.at, now())}: a .sec written before that opens only with the old key, and cannot connect any more`;
+    const hint = rotation && `the relay's identity was rotated ${relativeTimeInText(rotation.at, now())}: a .sec written before that opens only with the old key, and cannot connect any more`;
     const body = openLoadedSec(sec, key, hint);
     // The same ticket may come in another file (sealed again); the key also names the relay.
     await refuseKnownUnusable(label, { expiresAt: body.expiresAt, ticketId: body.ticketId }, history, o.store, now());
     const retired = findRetiredRelay(history, body.relayPublicKey);
-    if (retired) throw new ConnectError('TICKET', retiredRelaySecMessage(label, relativeTime(retired.at, now())));
+    if (retired) throw new ConnectError('TICKET', retiredRelaySecMessage(label, relativeTimeInText(retired.at, now())));
     const targets = targetsFromSec(body, o.relay, sec.digest);
     o.onDial?.(targets.map((t) => `${t.host}:${t.port}`).join(', '));
     return connectToFirst(targets, base);

@@ -46,3 +46,8 @@ test('before dialling: expired past the grace, used here, or refused before; one
   expect(refusal({ expiresAt: now + 5 * MIN, record: rec('expired') })).toMatch(/^this \.sec has expired/);
   expect(refusal({ problem: 'x' })).toBeUndefined(); // reading the file reports that one
 });
+
+test('"just now" rather than a bare "now" inside a sentence', () => {
+  expect(note({ expiresAt: now + 5 * MIN, record: rec('used', { at: now }) })).toBe('already used by this device just now');
+  expect(refusal({ expiresAt: now + 5 * MIN, record: rec('used', { at: now - 200 }) })).toMatch(/^x\.sec was already used by this device just now \(/);
+});

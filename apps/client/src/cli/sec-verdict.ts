@@ -4,7 +4,7 @@
  * The picker shows the short note; `clawchat --sec F` refuses with the one-line reason before dialling.
  */
 import { CloseCode } from '@clawchat/protocol';
-import { relativeTime } from '../ui/state/time-format';
+import { relativeTime, relativeTimeInText } from '../ui/state/time-format';
 import { NEW_SEC, ticketRefusalMessage } from '../connection/connect-error';
 import type { SecOutcome, SecRecord } from '../connection/sec-history';
 
@@ -43,18 +43,18 @@ export function verdictNote(v: SecVerdict, now: number): string {
     case 'unreadable':
       return 'unreadable';
     case 'expired':
-      return `expired ${relativeTime(v.expiresAt, now)}`;
+      return `expired ${relativeTimeInText(v.expiresAt, now)}`;
     case 'history':
       switch (v.record.outcome) {
         case 'used':
-          return `already used by this device ${relativeTime(v.record.at, now)}`;
+          return `already used by this device ${relativeTimeInText(v.record.at, now)}`;
         case 'used-elsewhere':
           return 'already used by another device';
         case 'revoked':
           return 'revoked by the compromise procedure';
         case 'expired':
           // The relay said so although this computer's clock may not agree.
-          return v.record.expiresAt <= now ? `expired ${relativeTime(v.record.expiresAt, now)}` : 'expired (by the relay’s clock)';
+          return v.record.expiresAt <= now ? `expired ${relativeTimeInText(v.record.expiresAt, now)}` : 'expired (by the relay’s clock)';
       }
   }
 }
@@ -66,9 +66,9 @@ export function verdictNote(v: SecVerdict, now: number): string {
  */
 export function verdictRefusal(v: SecVerdict, label: string, now: number, holdsCredential: boolean): string | undefined {
   if (v.usable || v.why === 'unreadable') return undefined; // an unreadable file has its own error on reading
-  if (v.why === 'expired') return `${label} expired ${relativeTime(v.expiresAt, now)} (by this computer's clock) — ${NEW_SEC}`;
+  if (v.why === 'expired') return `${label} expired ${relativeTimeInText(v.expiresAt, now)} (by this computer's clock) — ${NEW_SEC}`;
   const r = v.record;
   if (r.outcome !== 'used') return ticketRefusalMessage(REFUSAL_CODE[r.outcome]);
   const next = holdsCredential ? 'this device still holds its credential for that relay: leave the .sec out and it reconnects with that' : NEW_SEC;
-  return `${label} was already used by this device ${relativeTime(r.at, now)} (each .sec connects once) — ${next}`;
+  return `${label} was already used by this device ${relativeTimeInText(r.at, now)} (each .sec connects once) — ${next}`;
 }

@@ -18,6 +18,12 @@ export function relativeTime(atMs: number, nowMs: number): string {
   return delta > 0 ? `in ${shortDuration(delta)}` : `${shortDuration(-delta)} ago`;
 }
 
+/** relativeTime inside a sentence: `just now` rather than a bare `now` ("used by this device just now"). */
+export function relativeTimeInText(atMs: number, nowMs: number): string {
+  const text = relativeTime(atMs, nowMs);
+  return text === 'now' ? 'just now' : text;
+}
+
 const pad = (n: number) => String(n).padStart(2, '0');
 
 /** Local `HH:MM` for today, `MM-DD HH:MM` otherwise. */
