@@ -7,7 +7,7 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { BUNDLES, ROOT, tempDir } from '../support/processes';
 import { TestSystem } from '../support/system';
@@ -282,6 +282,69 @@ describe('clawchat terminal UI in a pseudo-terminal (real relay and LLM server)'
     await t.sendKeys('C-c');
     expect(await t.waitForExit()).toBe(0);
   }, 60_000);
+
+  tmuxTest(
+    'rotate-identity while connected: the TUI says to copy the new .sec and bootstrap key; next start the picker offers the new .sec and marks the used one; old .sec files stop before dialling',
+    async () => {
+      sys = await new TestSystem().start();
+      scratch = tempDir('clawchat-tui-rotate-');
+      const home = path.join(scratch.dir, 'home');
+      const downloads = path.join(home, 'Downloads');
+      mkdirSync(downloads, { recursive: true });
+      // The .sec copied to the laptop, as in the deploy guide.
+      const laptopSec = path.join(downloads, 'laptop.sec');
+      copyFileSync(sys.secFile, laptopSec);
+      const oldKey = sys.bootstrapKey;
+      const state = path.join(scratch.dir, 'state');
+      const env = (key: string) => clientEnv(home, { XDG_STATE_HOME: state, CLAWCHAT_BOOTSTRAP_KEY: key, CLAWCHAT_SECURITY_DIR: sys?.dirs.security as string });
+
+      tmux = await TmuxSession.start([process.execPath, BUNDLES.client, laptopSec], { cols: 100, rows: 30, cwd: scratch.dir, env: env(oldKey) });
+      await waitForScreen(tmux, 'connected', (s) => s.includes('● connected'), 20_000);
+      // A .sec for another device, issued before the rotation and never used.
+      const issued = /wrote (\S+\.sec)/.exec((await sys.admin(['issue'])).stdout)?.[1] as string;
+      expect(issued).toBeTruthy();
+
+      const rotated = await sys.admin(['rotate-identity']);
+      expect(rotated.code).toBe(0);
+      const newKey = sys.bootstrapKey;
+      expect(newKey).not.toBe(oldKey);
+      const told = await waitForScreen(tmux, 'the rotation notice', (s) => s.includes("the relay's identity was rotated"), 10_000);
+      expect(told.replace(/\s+/g, ' ')).toContain(
+        "the relay's identity was rotated (new relay key and bootstrap key), so this device's credential no longer works — copy the new clawchat-current.sec and the new bootstrap key (bootstrap.key in the relay's security folder; update CLAWCHAT_BOOTSTRAP_KEY if you set it)",
+      );
+      expect(told).not.toContain('compromise procedure');
+      await tmux.sendKeys('C-c');
+      await tmux.sendKeys('C-c');
+      await tmux.waitForExit();
+      await tmux.kill();
+
+      // Old .sec files stop before dialling, each saying why.
+      const cli = (args: string[], key: string) => sys?.cli(args, { env: { XDG_STATE_HOME: state, CLAWCHAT_BOOTSTRAP_KEY: key } }) as Promise<{ code: number | null; stderr: string }>;
+      const used = await cli(['send', '--sec', laptopSec, 'hi'], newKey);
+      expect(used.code).toBe(3);
+      expect(used.stderr.trim()).toMatch(/^clawchat: laptop\.sec was already used by this device (\d+s ago|just now) \(each \.sec connects once\) — copy the newest clawchat-current\.sec/);
+      const oldIssued = await cli(['send', '--sec', issued, 'hi'], oldKey);
+      expect(oldIssued.code).toBe(3);
+      expect(oldIssued.stderr.trim()).toMatch(/^clawchat: clawchat-\d+T\d+\.sec was issued before the relay's identity was rotated \((\d+s ago|just now)\), so it cannot connect — copy the new clawchat-current\.sec and the new bootstrap key/);
+      const withNewKey = await cli(['send', '--sec', issued, 'hi'], newKey);
+      expect(withNewKey.code).toBe(3);
+      expect(withNewKey.stderr.trim()).toMatch(/wrong bootstrap key or the file was modified — check CLAWCHAT_BOOTSTRAP_KEY \(the relay's identity was rotated (\d+s ago|just now)/);
+
+      // Next start: no credential, so the picker; the relay's fresh .sec first and selected, the used copy marked.
+      tmux = await TmuxSession.start([process.execPath, BUNDLES.client], { cols: 110, rows: 30, cwd: scratch.dir, env: env(newKey) });
+      const t = tmux;
+      const picker = await t.waitForText('Pick a .sec file');
+      const rows = screenLines(picker).filter((l) => /^(› | {2})\S+\.sec /.test(l));
+      expect(rows[0]).toMatch(/^› clawchat-current\.sec +\S*security +expires in 1[01]m/);
+      expect(rows[rows.length - 1]).toMatch(/^ {2}laptop\.sec +\S+\/Downloads +already used by this device (\d+s ago|just now)$/);
+      await t.sendKeys('Enter');
+      await waitForScreen(t, 'connected with the new identity', (s) => s.includes('● connected'), 20_000);
+      await t.sendText('/quit');
+      await t.sendKeys('Enter');
+      expect(await t.waitForExit()).toBe(0);
+    },
+    90_000,
+  );
 
   tmuxTest('npm start from a clean state reaches a connected chat; Ctrl+C twice stops all three processes', async () => {
     scratch = tempDir('clawchat-tui-dev-');
