@@ -32,7 +32,8 @@ Environment:
   CLAWCHAT_BOOTSTRAP_KEY   key that decrypts .sec files (asked for when unset and on a terminal)
   CLAWCHAT_SECURITY_DIR    where the picker looks for .sec files first
   CLAWCHAT_DOWNLOAD_DIR    folder the Files tab offers for downloads (default: the current one)
-  XDG_STATE_HOME           credentials go to $XDG_STATE_HOME/clawchat (default ~/.local/state/clawchat)
+  XDG_STATE_HOME           credentials and the .sec history go to $XDG_STATE_HOME/clawchat
+                           (default ~/.local/state/clawchat)
   CLAWCHAT_DEBUG=1         debug log and stack traces on stderr
 
 Exit codes: 0 ok, 1 remote error, 2 usage, 3 cannot connect / credential problem.
