@@ -353,7 +353,7 @@ export class Relay {
    * The compromise procedure: forget the peers' resumption credentials, close their sessions with an
    * authenticated COMPROMISED notice, revoke every outstanding ticket and write a fresh .sec.
    */
-  async revoke(peers: Peer[], why: string): Promise<number> {
+  async revoke(peers: Peer[], why: string, closeCode: number = CloseCode.REVOKED): Promise<number> {
     this.peers.remove(peers);
     // Tickets first: whatever happens to the sessions below, the old .sec must die.
     const written = this.tickets.revokeAll();
@@ -362,7 +362,7 @@ export class Relay {
     for (const record of [...this.clients.values()]) {
       if (!keys.has(record.peer.publicKey)) continue;
       this.replyToClient(record, 0, { type: 'COMPROMISED', reason: `this device's credential was revoked (${why}); load a new .sec` });
-      record.session.close(CloseCode.REVOKED, 'credential revoked');
+      record.session.close(closeCode, 'credential revoked');
       this.onClientClosed(record, 'credential revoked', false);
       closed++;
     }
@@ -375,7 +375,7 @@ export class Relay {
 
   /** rotate-identity: a new static key (old .sec files become useless) and every peer revoked. */
   async rotateIdentity(identity: X25519KeyPair, bootstrapKey: string): Promise<void> {
-    await this.revoke(this.peers.list(), 'relay identity rotated');
+    await this.revoke(this.peers.list(), 'relay identity rotated', CloseCode.IDENTITY_ROTATED);
     this.identity = identity;
     const old = this.endpoint;
     this.endpoint = this.makeEndpoint();

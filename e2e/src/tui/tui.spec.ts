@@ -300,12 +300,16 @@ describe('clawchat terminal UI in a pseudo-terminal (real relay and LLM server)'
 
       tmux = await TmuxSession.start([process.execPath, BUNDLES.client, laptopSec], { cols: 100, rows: 30, cwd: scratch.dir, env: env(oldKey) });
       await waitForScreen(tmux, 'connected', (s) => s.includes('● connected'), 20_000);
-      // A .sec for another device, issued before the rotation and never used.
-      const issued = /wrote (\S+\.sec)/.exec((await sys.admin(['issue'])).stdout)?.[1] as string;
-      expect(issued).toBeTruthy();
+      // A .sec for another device, issued before the rotation, copied over (as the deploy guide says) and never used.
+      const issuedOnRelay = /wrote (\S+\.sec)/.exec((await sys.admin(['issue'])).stdout)?.[1] as string;
+      expect(issuedOnRelay).toBeTruthy();
+      const issued = path.join(downloads, path.basename(issuedOnRelay));
+      copyFileSync(issuedOnRelay, issued);
 
       const rotated = await sys.admin(['rotate-identity']);
       expect(rotated.code).toBe(0);
+      // The relay deletes what it issued for its old identity; the copy elsewhere is the client's to judge.
+      expect(existsSync(issuedOnRelay)).toBe(false);
       const newKey = sys.bootstrapKey;
       expect(newKey).not.toBe(oldKey);
       const told = await waitForScreen(tmux, 'the rotation notice', (s) => s.includes("the relay's identity was rotated"), 10_000);

@@ -61,8 +61,8 @@ const AFTER_ROTATION =
 
 /**
  * `clawchat-relay rotate-identity` on the relay: new relay key, new bootstrap key, every device revoked.
- * The relay closes with REVOKED like any revocation; only its COMPROMISED notice's reason tells the two
- * apart (see isIdentityRotation).
+ * The relay closes with IDENTITY_ROTATED; its COMPROMISED notice, which arrives first in the same
+ * packet, says so in its reason (see isIdentityRotation).
  */
 export const ROTATED_MESSAGE = `the relay's identity was rotated (new relay key and bootstrap key), so this device's credential no longer works — ${AFTER_ROTATION}`;
 
@@ -74,7 +74,9 @@ export function retiredRelaySecMessage(label: string, ago: string): string {
 /**
  * The relay's COMPROMISED reason for a rotation reads "this device's credential was revoked (relay
  * identity rotated); load a new .sec" (apps/relay rotateIdentity → revoke(peers, 'relay identity
- * rotated')). The close code is REVOKED either way, so the reason is all there is to go by.
+ * rotated')). The notice has no field for it; the close code that follows (IDENTITY_ROTATED, 9) does,
+ * so a client that missed the wording still tells the user, and a relay older than code 9 is still
+ * recognised by this reason.
  */
 export function isIdentityRotation(reason: unknown): boolean {
   return typeof reason === 'string' && /\bidentity rotated\b/i.test(reason);

@@ -374,6 +374,19 @@ describe('RelayConnection against a fake relay on 127.0.0.1', () => {
     expect(ROTATED_MESSAGE).toMatch(/identity was rotated .* copy the new clawchat-current\.sec and the new bootstrap key \(bootstrap\.key in the relay's security folder/);
   });
 
+  test('IDENTITY_ROTATED close without the notice (it was lost): still told as a rotation, credential erased, relay key retired', async () => {
+    relay = await FakeRelay.start();
+    const relayKey = relay.relayKey.publicKey.toString('base64');
+    conn = await RelayConnection.connect(options());
+    await eventually(async () => (await store.latestRelay()) !== undefined);
+    relay.closeAll(CloseCode.IDENTITY_ROTATED, 'credential revoked');
+    const closed = await statusWhere(conn, (s) => s.state === 'closed');
+    expect(closed.reason).toBe(ROTATED_MESSAGE);
+    await conn.close();
+    expect(existsSync(store.file)).toBe(false);
+    expect((await store.secHistory()).retiredRelays.map((r) => r.relayPublicKey)).toEqual([relayKey]);
+  });
+
   test('/compromised: COMPROMISED goes to the relay, the credential is erased, the relay closes with REVOKED', async () => {
     relay = await FakeRelay.start();
     const r0 = relay;

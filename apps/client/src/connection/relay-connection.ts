@@ -459,6 +459,7 @@ export class RelayConnection implements ClientConnection {
       return this.fail('TICKET', refusal);
     }
     if (code === CloseCode.REVOKED) return this.onRevoked();
+    if (code === CloseCode.IDENTITY_ROTATED) return this.onRevoked(true);
     if (code === CloseCode.REPLACED) {
       return this.fail('CLOSED', `the relay replaced this session${reason ? ` (${reason})` : ''} — start clawchat again to reconnect`);
     }

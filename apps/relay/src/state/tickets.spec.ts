@@ -74,4 +74,14 @@ describe('TicketBook', () => {
     expect(readdirSync(dir)).toEqual(expect.arrayContaining(['clawchat-current.sec', 'notes.txt']));
     expect(lines.some((l) => l.includes(`removed ${issued.file} (expired)`))).toBe(true);
   });
+
+  test('rotate-identity (reset): issued .sec files, sealed for the old identity, are removed at once; a new current .sec is written', async () => {
+    const book = await start();
+    const issued = await book.issueOnDemand();
+    const before = readFileSync(book.secPath);
+    await book.reset(generateBootstrapKey(), generateX25519KeyPair().publicKey.toString('base64'));
+    expect(readdirSync(dir)).not.toContain(path.basename(issued.file));
+    expect(readFileSync(book.secPath).equals(before)).toBe(false);
+    expect(lines.some((l) => l.includes(`removed ${issued.file} (sealed for the previous relay identity)`))).toBe(true);
+  });
 });

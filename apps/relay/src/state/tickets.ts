@@ -132,6 +132,10 @@ export class TicketBook {
    * someone who tries a late file still be told "expired" rather than find nothing.
    */
   private pruneIssuedFiles(now: number): void {
+    this.removeIssuedFiles('expired', (file, name) => readSecHeader(readFileSync(file), name).expiresAt + ISSUED_FILE_KEEP_MS < now);
+  }
+
+  private removeIssuedFiles(why: string, shouldRemove: (file: string, name: string) => boolean): void {
     let names: string[];
     try {
       names = readdirSync(this.o.securityDir);
@@ -141,9 +145,9 @@ export class TicketBook {
     for (const name of names.filter((n) => ISSUED_SEC_FILE.test(n))) {
       const file = path.join(this.o.securityDir, name);
       try {
-        if (readSecHeader(readFileSync(file), name).expiresAt + ISSUED_FILE_KEEP_MS < now) {
+        if (shouldRemove(file, name)) {
           unlinkSync(file);
-          this.o.log.info(`removed ${file} (expired)`);
+          this.o.log.info(`removed ${file} (${why})`);
         }
       } catch {
         // unreadable or not a .sec after all: leave it to the admin
@@ -222,6 +226,9 @@ export class TicketBook {
 
   /** rotate-identity: new relay key / bootstrap key → start a new issuer (old tickets are useless). */
   reset(bootstrapKey: string, relayPublicKey: string): Promise<void> {
+    // Every issued file is sealed with the old bootstrap key for the old relay key: none can ever
+    // connect again, and left in place they would look usable to whoever copies the folder's .sec files.
+    this.removeIssuedFiles('sealed for the previous relay identity', () => true);
     this.o.bootstrapKey = bootstrapKey;
     this.o.relayPublicKey = relayPublicKey;
     this.psks.clear();

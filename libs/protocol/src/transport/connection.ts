@@ -53,6 +53,11 @@ export const CloseCode = {
   TICKET_USED: 7,
   /** The .sec ticket was revoked by the compromise procedure. */
   TICKET_REVOKED: 8,
+  /**
+   * Like REVOKED, for every device at once because the relay's static key was replaced
+   * (`clawchat-relay rotate-identity`): a new .sec *and* the new bootstrap key are needed.
+   */
+  IDENTITY_ROTATED: 9,
 } as const;
 
 interface StreamRange {
