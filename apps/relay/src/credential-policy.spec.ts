@@ -6,7 +6,7 @@ import { CloseCode, CredentialKind, type PeerHello, type SecureSession } from '@
 import { generateBootstrapKey } from '@clawchat/security-file';
 import { CredentialPolicy, type ConfirmedPeer } from './credential-policy';
 import { createLogger } from './log';
-import { PeerStore } from './state/peers';
+import { PeerStore, RESUMPTION_CREDENTIALS_KEPT } from './state/peers';
 import { TicketBook } from './state/tickets';
 
 describe('CredentialPolicy', () => {
@@ -36,9 +36,9 @@ describe('CredentialPolicy', () => {
   });
   afterEach(async () => {
     tickets.stop();
-    // Consuming a ticket and adding a peer write their files in the background: let them land first,
-    // or the folder can gain a temp file while it is being removed (ENOTEMPTY).
-    await Promise.all([tickets.flushed(), peers.flushed()]);
+    // Consuming a ticket writes its file in the background: let it land first, or the folder can gain
+    // a temp file while it is being removed (ENOTEMPTY).
+    await tickets.flushed();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -78,6 +78,124 @@ describe('CredentialPolicy', () => {
     expect(policy.admit(hello(CredentialKind.RESUMPTION, rid, generateX25519KeyPair().publicKey))).toBeUndefined();
   });
 
+  describe('resumption credentials rotate', () => {
+    let device: Buffer;
+    let first: Buffer;
+    let psk = 0;
+    /** A ticket handshake: the device's first credential. */
+    beforeEach(() => {
+      device = generateX25519KeyPair().publicKey;
+      const h = hello(CredentialKind.TICKET, Buffer.from(state().currentTicketId, 'base64url'), device);
+      first = policy.admit(h)?.resumptionId as Buffer;
+      expect(policy.confirmed(fakeSession, h, Buffer.alloc(32, ++psk))).toBeUndefined();
+    });
+
+    /** A resumption handshake with `id`, up to its response: the id it promises. */
+    const admitWith = (id: Buffer, key = device) => {
+      const h = hello(CredentialKind.RESUMPTION, id, key);
+      const admission = policy.admit(h);
+      return { h, next: admission?.resumptionId };
+    };
+    /** The whole handshake: admitted, then confirmed with a fresh PSK. Returns the new credential. */
+    const resume = (id: Buffer) => {
+      const { h, next } = admitWith(id);
+      expect(next).toBeDefined();
+      const newPsk = Buffer.alloc(32, ++psk);
+      expect(policy.confirmed(fakeSession, h, newPsk)).toBeUndefined();
+      return { id: next as Buffer, psk: newPsk };
+    };
+    const admitted = (id: Buffer) => policy.pskFor(CredentialKind.RESUMPTION, id) !== undefined && policy.admit(hello(CredentialKind.RESUMPTION, id, device)) !== undefined;
+
+    test('every resumption hands out a new random id, bound to the PSK of that handshake once confirmed', () => {
+      const { h, next } = admitWith(first);
+      expect(next).toHaveLength(16);
+      expect(next?.equals(first)).toBe(false);
+      // Promised, not yet valid: message 1 does not prove the PSK, so nothing is recorded before confirmation.
+      expect(policy.pskFor(CredentialKind.RESUMPTION, next as Buffer)).toBeUndefined();
+      expect(policy.confirmed(fakeSession, h, Buffer.alloc(32, 42))).toBeUndefined();
+      expect(policy.pskFor(CredentialKind.RESUMPTION, next as Buffer)).toEqual(Buffer.alloc(32, 42));
+      expect(confirmed.at(-1)?.peer.deviceName).toBe('laptop');
+      // Recorded on disk before confirmed() returned, i.e. before the relay sends the client anything.
+      expect(new PeerStore(dir).byResumptionId(next as Buffer)?.psk).toEqual(Buffer.alloc(32, 42));
+      // Each resumption gets yet another id: nothing on the wire repeats from one session to the next.
+      const seen = new Set([first.toString('hex'), (next as Buffer).toString('hex')]);
+      let id = next as Buffer;
+      for (let i = 0; i < 5; i++) {
+        id = resume(id).id;
+        seen.add(id.toString('hex'));
+      }
+      expect(seen.size).toBe(7);
+    });
+
+    test('older ids within the kept window are still admitted, with their own PSK; older ones are refused', () => {
+      const chain = [{ id: first, psk: Buffer.alloc(32, psk) }];
+      for (let i = 0; i < RESUMPTION_CREDENTIALS_KEPT; i++) chain.push(resume(chain[chain.length - 1].id));
+      // Four rotations after the ticket: the newest four are valid, the first is gone.
+      for (const c of chain.slice(-RESUMPTION_CREDENTIALS_KEPT)) {
+        expect(policy.pskFor(CredentialKind.RESUMPTION, c.id)).toEqual(c.psk);
+        expect(admitted(c.id)).toBe(true);
+      }
+      expect(policy.pskFor(CredentialKind.RESUMPTION, first)).toBeUndefined();
+      expect(policy.admit(hello(CredentialKind.RESUMPTION, first, device))).toBeUndefined();
+      // One device, whatever its ids: status lists it once.
+      expect(peers.list()).toHaveLength(1);
+      expect(peers.list()[0].fingerprint).toBe(confirmed[0].peer.fingerprint);
+    });
+
+    test('the TUI and a headless command resuming at once from the same stored credential both keep working', () => {
+      // Both read the same credential file, both handshakes are admitted before either is confirmed.
+      const tui = admitWith(first);
+      const cli = admitWith(first);
+      expect(tui.next?.equals(cli.next as Buffer)).toBe(false);
+      expect(policy.confirmed(fakeSession, tui.h, Buffer.alloc(32, 91))).toBeUndefined();
+      expect(policy.confirmed(fakeSession, cli.h, Buffer.alloc(32, 92))).toBeUndefined();
+      // The credential file ends up with either one; the other process holds the other in memory; and a
+      // third program may still read the old one before either save lands. All three work.
+      for (const id of [tui.next as Buffer, cli.next as Buffer, first]) expect(admitted(id)).toBe(true);
+      expect(policy.pskFor(CredentialKind.RESUMPTION, tui.next as Buffer)).toEqual(Buffer.alloc(32, 91));
+      expect(policy.pskFor(CredentialKind.RESUMPTION, cli.next as Buffer)).toEqual(Buffer.alloc(32, 92));
+      // Whichever the file kept, the next connect from it works and rotates again.
+      expect(admitted(resume(cli.next as Buffer).id)).toBe(true);
+      expect(admitted(tui.next as Buffer)).toBe(true);
+    });
+
+    test('a client that never saved its new credential (crash, lost connection) keeps the one it has', () => {
+      for (let i = 0; i < 3 * RESUMPTION_CREDENTIALS_KEPT; i++) resume(first); // each new one is lost
+      const saved = resume(first).id; // this time it was saved
+      expect(saved.equals(first)).toBe(false);
+      expect(admitted(saved)).toBe(true);
+      expect(admitted(first)).toBe(true);
+    });
+
+    test('revoke kills every kept credential of the device, and a handshake in flight is closed as revoked', () => {
+      const chain = [first];
+      for (let i = 0; i < 3; i++) chain.push(resume(chain[chain.length - 1]).id);
+      expect(new Set(chain.map((id) => id.toString('hex'))).size).toBe(4);
+      for (const id of chain) expect(admitted(id)).toBe(true);
+      const inFlight = admitWith(chain[3]);
+      peers.remove(peers.match('laptop'));
+      for (const id of [...chain, inFlight.next as Buffer]) {
+        expect(policy.pskFor(CredentialKind.RESUMPTION, id)).toBeUndefined();
+        expect(policy.admit(hello(CredentialKind.RESUMPTION, id, device))).toBeUndefined();
+      }
+      expect(policy.confirmed(fakeSession, inFlight.h, Buffer.alloc(32, 99))).toEqual({ refuse: expect.objectContaining({ code: CloseCode.REVOKED }) });
+      const reloaded = new PeerStore(dir);
+      expect(reloaded.list()).toHaveLength(0);
+      for (const id of chain) expect(reloaded.byResumptionId(id)).toBeUndefined();
+    });
+
+    test('a new credential that cannot be saved is not handed out: the session is refused and the old one stays valid', () => {
+      const { h, next } = admitWith(first);
+      jest.spyOn(peers, 'rotate').mockImplementationOnce(() => {
+        throw new Error('ENOSPC: no space left on device');
+      });
+      const verdict = policy.confirmed(fakeSession, h, Buffer.alloc(32, 77));
+      expect(verdict).toEqual({ refuse: expect.objectContaining({ code: CloseCode.SHUTDOWN }) });
+      expect(policy.pskFor(CredentialKind.RESUMPTION, next as Buffer)).toBeUndefined();
+      expect(admitted(first)).toBe(true);
+    });
+  });
+
   test('an expired ticket is refused with the expired reason, judged by the relay clock', () => {
     const id = Buffer.from(state().currentTicketId, 'base64url');
     clock += 11 * 60_000 + 1;
@@ -106,7 +224,6 @@ describe('CredentialPolicy', () => {
     const h = hello(CredentialKind.TICKET, id, device, 'phone');
     policy.admit(h);
     policy.confirmed(fakeSession, h, Buffer.alloc(32, 1));
-    await peers.flushed();
     const again = new PeerStore(dir);
     const [p] = again.list();
     expect(p.deviceName).toBe('phone');
@@ -114,7 +231,6 @@ describe('CredentialPolicy', () => {
     expect(again.match(p.fingerprint.slice(0, 9))).toHaveLength(1);
     expect(again.match('nobody')).toHaveLength(0);
     again.remove(again.match('phone'));
-    await again.flushed();
     expect(new PeerStore(dir).list()).toHaveLength(0);
   });
 });

@@ -1,7 +1,8 @@
 /**
  * Who may connect: the ResponderPolicy the relay gives its public endpoint. A first connect needs a
- * live .sec ticket; later connects use the resumption credential the relay handed out, bound to the
- * device's static key. Spent tickets are refused with an authenticated reason (the holder proved it has
+ * live .sec ticket; later connects use a resumption credential the relay handed out, bound to the
+ * device's static key, and each one is answered with a new credential (see state/peers.ts for how many
+ * stay valid). Spent tickets are refused with an authenticated reason (the holder proved it has
  * the .sec, so it may learn why); anything else unknown gets no answer at all.
  */
 import { randomBytes } from 'node:crypto';
@@ -23,9 +24,19 @@ export interface ConfirmedPeer {
   hello: PeerHello;
 }
 
+/** What an admitted handshake was promised, kept until its first data packet confirms it. */
+interface Promised {
+  resumptionId: Buffer;
+  /** RESUMPTION: the device record the presented credential belonged to at admission. */
+  peer?: Peer;
+}
+
+/** A confirmed handshake whose new credential could not be written is refused: the client keeps its old one. */
+const CANNOT_SAVE = { code: CloseCode.SHUTDOWN, reason: 'the relay cannot save its list of devices right now (see its log); try again later' };
+
 export class CredentialPolicy implements ResponderPolicy {
-  /** The resumption id promised in each pending ticket handshake's response. */
-  private readonly promised = new WeakMap<PeerHello, Buffer>();
+  /** The resumption id promised in each pending handshake's response. */
+  private readonly promised = new WeakMap<PeerHello, Promised>();
 
   constructor(
     private readonly tickets: TicketBook,
@@ -36,20 +47,22 @@ export class CredentialPolicy implements ResponderPolicy {
 
   pskFor(kind: number, credentialId: Buffer): Buffer | undefined {
     if (kind === CredentialKind.TICKET) return this.tickets.pskFor(credentialId.toString('base64url'));
-    if (kind === CredentialKind.RESUMPTION) {
-      const peer = this.peers.byResumptionId(credentialId);
-      return peer ? Buffer.from(peer.resumptionPsk, 'base64') : undefined;
-    }
+    // Any of the device's kept credentials, each with its own PSK (the one derived when it was issued).
+    if (kind === CredentialKind.RESUMPTION) return this.peers.byResumptionId(credentialId)?.psk;
     return undefined;
   }
 
   admit(hello: PeerHello): Admission | undefined {
     if (!hello.remoteStatic) return undefined;
     if (hello.kind === CredentialKind.RESUMPTION) {
-      const peer = this.peers.byResumptionId(hello.credentialId);
+      const found = this.peers.byResumptionId(hello.credentialId);
       // The resumption credential belongs to one device key; anyone else holding it is refused.
-      if (!peer || peer.publicKey !== hello.remoteStatic.toString('base64')) return undefined;
-      return { resumptionId: hello.credentialId };
+      if (!found || found.peer.publicKey !== hello.remoteStatic.toString('base64')) return undefined;
+      // A new id for every resumption: the id travels in clear, so handing the same one back would let
+      // anyone on the path link this device's sessions across networks. Recorded only on confirmation.
+      const resumptionId = randomBytes(16);
+      this.promised.set(hello, { resumptionId, peer: found.peer });
+      return { resumptionId };
     }
     const verdict = this.tickets.check(hello.credentialId.toString('base64url'));
     if (verdict !== 'OK') {
@@ -58,26 +71,49 @@ export class CredentialPolicy implements ResponderPolicy {
       return { resumptionId: Buffer.alloc(16), refuse: REFUSALS[verdict] };
     }
     const resumptionId = randomBytes(16);
-    this.promised.set(hello, resumptionId);
+    this.promised.set(hello, { resumptionId });
     return { resumptionId };
   }
 
+  /**
+   * The initiator proved the PSK. The new credential is on disk before this returns, and the relay
+   * sends nothing on the session before that (the endpoint calls this before it flushes), so a client
+   * that heard from the relay holds a credential that survives a relay crash.
+   */
   confirmed(session: SecureSession, hello: PeerHello, resumptionPsk: Buffer): { refuse: { code: number; reason: string } } | void {
-    const key = hello.remoteStatic as Buffer;
-    let peer: Peer | undefined;
-    if (hello.kind === CredentialKind.TICKET) {
-      const resumptionId = this.promised.get(hello) as Buffer;
-      const used = this.tickets.consume(hello.credentialId.toString('base64url'));
-      // Two devices raced with one .sec: the first confirmed handshake wins, the other learns why.
-      if (used !== 'OK' && used !== 'UNKNOWN') return { refuse: REFUSALS[used] };
-      if (used === 'UNKNOWN') return { refuse: REFUSALS.EXPIRED };
-      peer = this.peers.add(hello.deviceName || 'unnamed device', key, resumptionId, resumptionPsk, Date.now());
-      this.log.info(`new device ${peer.deviceName} (${peer.fingerprint}) connected with a .sec ticket; it can reconnect without one`);
-    } else {
-      peer = this.peers.byResumptionId(hello.credentialId);
-      if (!peer) return { refuse: { code: CloseCode.REVOKED, reason: 'this device was revoked while connecting: load a new .sec' } };
-      this.peers.touch(peer, Date.now());
-    }
+    const promise = this.promised.get(hello) as Promised;
+    const peer = hello.kind === CredentialKind.TICKET ? this.confirmTicket(hello, promise, resumptionPsk) : this.confirmResumption(hello, promise, resumptionPsk);
+    if ('refuse' in peer) return peer;
     this.onConfirmed({ peer, session, hello });
+  }
+
+  private confirmTicket(hello: PeerHello, promise: Promised, resumptionPsk: Buffer): Peer | { refuse: { code: number; reason: string } } {
+    const ticketId = hello.credentialId.toString('base64url');
+    // Two devices raced with one .sec: the first confirmed handshake wins, the other learns why.
+    const verdict = this.tickets.check(ticketId);
+    if (verdict !== 'OK') return { refuse: verdict === 'UNKNOWN' ? REFUSALS.EXPIRED : REFUSALS[verdict] };
+    let peer: Peer;
+    try {
+      // The device is saved before the ticket is spent: if the save fails, the .sec still works.
+      peer = this.peers.add(hello.deviceName || 'unnamed device', hello.remoteStatic as Buffer, promise.resumptionId, resumptionPsk, Date.now());
+    } catch (err) {
+      this.log.error(`cannot save the new device ${hello.deviceName || 'unnamed device'}: ${(err as Error).message}`);
+      return { refuse: CANNOT_SAVE };
+    }
+    this.tickets.consume(ticketId); // cannot fail: checked above, in the same turn of the event loop
+    this.log.info(`new device ${peer.deviceName} (${peer.fingerprint}) connected with a .sec ticket; it can reconnect without one`);
+    return peer;
+  }
+
+  private confirmResumption(hello: PeerHello, promise: Promised, resumptionPsk: Buffer): Peer | { refuse: { code: number; reason: string } } {
+    const peer = promise.peer as Peer;
+    if (!this.peers.isCurrent(peer)) return { refuse: { code: CloseCode.REVOKED, reason: 'this device was revoked while connecting: load a new .sec' } };
+    try {
+      this.peers.rotate(peer, hello.credentialId, promise.resumptionId, resumptionPsk, Date.now());
+    } catch (err) {
+      this.log.error(`cannot save the new credential of ${peer.deviceName} (${peer.fingerprint}): ${(err as Error).message}`);
+      return { refuse: CANNOT_SAVE };
+    }
+    return peer;
   }
 }

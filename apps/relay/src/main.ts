@@ -86,7 +86,6 @@ async function serve(cfg: RelayConfig, log: Logger): Promise<void> {
       `clawchat-relay: ${err.message}. Restore it from a backup, or move it aside and start again: every device will then need a new .sec.`,
     );
   }
-  peers.onError = (err) => log.error(`cannot save the known devices in ${cfg.securityDir}: ${err.message}`);
   const wall = () => Date.now();
   // The port and endpoints must be known before the first .sec is written, so bind first.
   const tickets = new TicketBook({
@@ -177,7 +176,7 @@ async function serve(cfg: RelayConfig, log: Logger): Promise<void> {
     tickets.stop();
     control.close();
     await relay.stop();
-    await Promise.all([tickets.flushed(), peers.flushed()]);
+    await tickets.flushed();
     await instance.release();
     process.exit(0);
   };
