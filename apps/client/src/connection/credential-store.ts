@@ -3,6 +3,7 @@
  * under the client's state dir. Every write is atomic (temp file, fsync, rename), so a crash never
  * leaves half a key behind. A credential lets the client reconnect without a .sec until the relay
  * revokes it; the revocation erases the whole file (a revoked device's key is not trusted either).
+ * The relay hands out a new credential on every connect, and the client saves each one here.
  * Beside it, in a file of its own that a revocation leaves alone, the device's .sec history
  * (sec-history.ts): which .sec files it used or the relay refused, and which relay keys were retired.
  */
@@ -130,7 +131,11 @@ export class CredentialStore {
     return (await this.read()).relays[0];
   }
 
-  /** The credential for a relay key, if this device holds one. */
+  /**
+   * The credential for a relay key, if this device holds one. Every program of this device saves the
+   * credential it was handed last here, so a reconnect reads it again: the relay rotates the
+   * credential on each connect and keeps only the last few valid.
+   */
   async relayFor(relayPublicKey: string): Promise<StoredRelay | undefined> {
     return (await this.read()).relays.find((r) => r.relayPublicKey === relayPublicKey);
   }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { CloseCode, CredentialKind } from '@clawchat/protocol';
 import { FakeRelay, welcome } from '../testing/fake-relay';
 import { ConnectError, REVOKED_MESSAGE, ROTATED_MESSAGE } from './connect-error';
-import { CredentialStore } from './credential-store';
+import { CredentialStore, type StoredRelay } from './credential-store';
 import { RelayConnection, type RelayConnectionOptions } from './relay-connection';
 import { targetFromStored } from './sec-target';
 import { CONNECTION_LOST, errorCode, type ConnectionStatus, type Message } from './types';
@@ -248,6 +248,99 @@ describe('RelayConnection against a fake relay on 127.0.0.1', () => {
     conn = await RelayConnection.connect(options({ target: targetFromStored(stored as NonNullable<typeof stored>) }));
     expect(conn.status().state).toBe('connected');
     expect(relay.hellos.map((h) => h.kind)).toEqual([CredentialKind.TICKET, CredentialKind.RESUMPTION]);
+  });
+
+  describe('the relay rotates the resumption credential on every connect', () => {
+    const hex = (b: Buffer | string) => (typeof b === 'string' ? Buffer.from(b, 'base64url') : b).toString('hex');
+    const storedId = async () => hex((await store.latestRelay())?.resumptionId ?? '');
+    /** The credential ids the client presented, one per handshake (the first is the ticket's). */
+    const presented = () => (relay as FakeRelay).hellos.map((h) => h.credentialId.toString('hex'));
+
+    test('each connect stores the new credential, durably, once the relay has spoken; the next connect presents it', async () => {
+      relay = await FakeRelay.start();
+      conn = await RelayConnection.connect(options());
+      await eventually(async () => (await store.latestRelay()) !== undefined);
+      await conn.close();
+      const ids = [await storedId()];
+      for (let i = 0; i < 3; i++) {
+        const stored = await store.latestRelay();
+        conn = await RelayConnection.connect(options({ target: targetFromStored(stored as NonNullable<typeof stored>) }));
+        await conn.close(); // waits for the save: a short headless run keeps its new credential too
+        ids.push(await storedId());
+      }
+      expect(new Set(ids).size).toBe(4); // a new id every time: nothing on the wire links the sessions
+      expect(presented().slice(1)).toEqual(ids.slice(0, 3));
+      const stored = await store.latestRelay();
+      expect(relay.resumptions.get(ids[3])?.toString('base64')).toBe(stored?.resumptionPsk);
+    });
+
+    test('a new credential the relay never proved (the session died before it spoke) is not used: the reconnect presents the old one', async () => {
+      relay = await FakeRelay.start();
+      const r0 = relay;
+      let hellos = 0;
+      relay.handler = (r) => {
+        if (r.msg.type !== 'HELLO') return;
+        // The second session (the first resumption) is confirmed but the relay "crashes" before saving
+        // its new credential and before answering anything: the client has heard nothing on it.
+        if (++hellos === 2) return r.session.close(CloseCode.SHUTDOWN, 'relay going down');
+        r.reply(welcome(String(r.msg.id)));
+      };
+      conn = await RelayConnection.connect(options());
+      await eventually(async () => (await store.latestRelay()) !== undefined);
+      const first = await storedId();
+      relay.forgetNextCredential = true;
+      relay.closeAll(CloseCode.SHUTDOWN, 'relay restarting');
+      await r0.until(() => hellos === 3, 5000);
+      await statusWhere(conn, (s) => s.state === 'connected');
+      // Ticket, then the stored credential twice: the one offered by the dead session was never adopted.
+      expect(presented().slice(1)).toEqual([first, first]);
+      await eventually(async () => (await storedId()) !== first);
+      expect(relay.resumptions.has(await storedId())).toBe(true);
+    });
+
+    test('a reconnect uses the newer credential another program of this device stored meanwhile', async () => {
+      relay = await FakeRelay.start();
+      conn = await RelayConnection.connect(options()); // the TUI
+      await eventually(async () => (await store.latestRelay()) !== undefined);
+      const tuiId = await storedId();
+      // A headless command of the same device connects from the file and stores its own new credential.
+      const stored = await store.latestRelay();
+      const cli = await RelayConnection.connect(options({ target: targetFromStored(stored as NonNullable<typeof stored>) }));
+      await cli.close();
+      const cliId = await storedId();
+      expect(cliId).not.toBe(tuiId);
+      // The TUI's session drops; it reconnects with what the file holds now, not with what it remembers
+      // (the relay keeps only the last few, and more headless runs would have pushed the TUI's out).
+      relay.closeAll(CloseCode.SHUTDOWN, 'relay restarting');
+      await relay.until(() => relay?.hellos.length === 3); // ticket, the headless command, the reconnect
+      expect(presented()[2]).toBe(cliId);
+      await statusWhere(conn, (s) => s.state === 'connected');
+    });
+
+    test('a revocation that arrives with the first message erases the credential after its save, not before', async () => {
+      relay = await FakeRelay.start();
+      conn = await RelayConnection.connect(options());
+      await eventually(async () => (await store.latestRelay()) !== undefined);
+      await conn.close();
+      const stored = await store.latestRelay();
+      relay.handler = (r) => {
+        if (r.msg.type !== 'HELLO') return;
+        r.reply({ type: 'COMPROMISED', reason: 'revoked by admin' });
+        r.session.close(CloseCode.REVOKED, 'revoked');
+      };
+      // A save that takes a while (a slow disk, another program holding the file lock).
+      class SlowStore extends CredentialStore {
+        override async saveRelay(relay: StoredRelay): Promise<void> {
+          await new Promise((r) => setTimeout(r, 150));
+          return super.saveRelay(relay);
+        }
+      }
+      const slow = new SlowStore(store.dir);
+      const err = await RelayConnection.connect(options({ store: slow, target: targetFromStored(stored as NonNullable<typeof stored>) })).catch((e: unknown) => e);
+      expect(err).toMatchObject({ kind: 'REVOKED' });
+      await new Promise((r) => setTimeout(r, 400)); // the save and the erase both had time to land
+      expect(existsSync(store.file)).toBe(false);
+    });
   });
 
   test('the relay closing the session: reconnecting, resumption, pending CHAT resent with its id and replayed text skipped', async () => {

@@ -9,7 +9,11 @@
  *
  * A ticket (.sec) is used for the first handshake only; its 'established' event hands out the
  * resumption credential, which is stored once the relay has proved the session real (its first
- * message), and used for every later handshake. Requests open when a session is lost are resent under
+ * message), and used for the next handshake. Every resumption handshake hands out a new credential in
+ * the same way (the relay rotates it so its id, sent in clear, cannot link this device's sessions);
+ * until the relay has spoken on the new session, the one used to connect stays the one to use. Before
+ * each reconnect the stored credential is read again, since another program of this device may have
+ * connected and saved a newer one. Requests open when a session is lost are resent under
  * their same ids once the new session has said HELLO (the LLM server replays, it does not re-run them).
  *
  * When HELLO is answered with LLM_UNREACHABLE (or times out) the relay is there but the LLM server is
@@ -125,6 +129,13 @@ export class RelayConnection implements ClientConnection {
   private lastSentAt = 0;
   /** Resumption credential handed out by the last handshake, stored once the session proves real. */
   private offered: { id: Buffer; psk: Buffer } | undefined;
+  /**
+   * When `credential` was saved or adopted (wall-clock ms): a credential another program of this device
+   * stored later is newer, and a reconnect uses it instead. 0 for one read from the store at start.
+   */
+  private credentialSince: number;
+  /** A reconnect is waiting for the stored credential to be read. */
+  private handshakeQueued = false;
   private attempts = 0;
   private everConnected = false;
   private watchdog: NodeJS.Timeout | undefined;
@@ -149,6 +160,7 @@ export class RelayConnection implements ClientConnection {
       helloRetryMs: o.helloRetryMs ?? HELLO_RETRY_MS,
     };
     this.credential = o.target.credential;
+    this.credentialSince = o.target.credential.kind === 'ticket' ? Date.now() : 0;
     this.current = { state: 'connecting', relay: relayLabel(o.target.host, o.target.port) };
     this.events.setMaxListeners(100);
   }
@@ -289,7 +301,37 @@ export class RelayConnection implements ClientConnection {
       this.fail('UNREACHABLE', unreachableMessage(this.current.relay, resuming));
       return;
     }
-    this.startHandshake();
+    this.nextHandshake();
+  }
+
+  /**
+   * The handshake after a lost session or a failed attempt, with the newest credential this device
+   * holds: the relay rotates it on every connect and keeps only the last few valid, so the one in
+   * memory may be stale when another program of this device (a headless command beside the TUI) has
+   * connected since and saved its own.
+   */
+  private nextHandshake(): void {
+    this.endpoint = undefined; // late events of the old one are not ours any more
+    if (this.handshakeQueued) return;
+    this.handshakeQueued = true;
+    void this.adoptNewerStored().then(() => {
+      this.handshakeQueued = false;
+      if (!this.isClosed()) this.startHandshake();
+    });
+  }
+
+  private async adoptNewerStored(): Promise<void> {
+    await this.storing; // our own save lands first, so the comparison below sees it
+    if (this.credential.kind !== 'resumption') return;
+    try {
+      const stored = await this.o.store.relayFor(this.o.target.relayPublicKey.toString('base64'));
+      if (!stored || stored.savedAt <= this.credentialSince) return;
+      this.credential = { kind: 'resumption', resumptionId: Buffer.from(stored.resumptionId, 'base64url'), psk: Buffer.from(stored.resumptionPsk, 'base64') };
+      this.credentialSince = stored.savedAt;
+      this.log('using the newer credential another program of this device stored');
+    } catch (err) {
+      this.log(`cannot read the stored credential (${errorMessage(err)}); using the one in memory`);
+    }
   }
 
   // ------------------------------------------------------------------ HELLO / WELCOME
@@ -429,11 +471,19 @@ export class RelayConnection implements ClientConnection {
     this.emitPush(msg);
   }
 
+  /**
+   * The relay has written this credential to disk before sending anything on the session, so it is
+   * good from now on. Saved atomically (fsync, rename) under the store's cross-process lock; until the
+   * save lands (or if it never does: a crash) the file keeps the credential used to connect, which the
+   * relay still accepts.
+   */
   private async storeOffered(offered: { id: Buffer; psk: Buffer }): Promise<void> {
     this.offered = undefined;
     // The relay took the ticket (it spoke in the session it admitted): the .sec is spent, by this device.
     this.rememberTicket('used');
     this.credential = { kind: 'resumption', resumptionId: offered.id, psk: offered.psk };
+    const savedAt = Date.now();
+    this.credentialSince = savedAt;
     try {
       await this.o.store.saveRelay({
         host: this.o.target.host,
@@ -441,7 +491,7 @@ export class RelayConnection implements ClientConnection {
         relayPublicKey: this.o.target.relayPublicKey.toString('base64'),
         resumptionId: offered.id.toString('base64url'),
         resumptionPsk: offered.psk.toString('base64'),
-        savedAt: Date.now(),
+        savedAt,
       });
       this.log(`stored the resumption credential in ${this.o.store.file}`);
     } catch (err) {
@@ -469,13 +519,19 @@ export class RelayConnection implements ClientConnection {
   /** `rotated`: the relay's identity was rotated (its COMPROMISED notice said so), not just this device revoked. */
   private onRevoked(rotated = false): void {
     if (this.state === 'closed') return;
-    this.track('erase the stored credential', () => this.o.store.erase());
+    this.track('erase the stored credential', () => this.eraseStored());
     if (rotated) {
       // Its .sec files (any still lying around) can no longer connect: say so before dialling them.
       const key = this.o.target.relayPublicKey.toString('base64');
       this.track('remember the retired relay key', () => this.o.store.rememberRetiredRelay(key));
     }
     this.fail('REVOKED', rotated ? ROTATED_MESSAGE : REVOKED_MESSAGE);
+  }
+
+  /** Erases the stored credential after any save in flight, which would otherwise write it back. */
+  private async eraseStored(): Promise<void> {
+    await this.storing;
+    await this.o.store.erase();
   }
 
   /** The session is gone but the relay may be back: handshake again with the resumption credential. */
@@ -487,7 +543,14 @@ export class RelayConnection implements ClientConnection {
       return;
     }
     if (this.offered) {
-      this.credential = { kind: 'resumption', resumptionId: this.offered.id, psk: this.offered.psk };
+      // Handed out but never proven: the relay may not have confirmed the session (our first packets
+      // lost, or it crashed before saving the credential), and then does not know it. After a ticket
+      // there is nothing else to try (the ticket may be spent). After a resumption the credential we
+      // connected with stays valid whatever happened (the relay keeps a used one), so keep using it.
+      if (this.credential.kind === 'ticket') {
+        this.credential = { kind: 'resumption', resumptionId: this.offered.id, psk: this.offered.psk };
+        this.credentialSince = Date.now();
+      }
       this.offered = undefined;
     }
     // Sessions that die before WELCOME, again and again, are a refusal in all but name: give up.
@@ -508,7 +571,7 @@ export class RelayConnection implements ClientConnection {
       this.reason = reason;
       this.emitStatus();
     }
-    this.startHandshake();
+    this.nextHandshake();
   }
 
   // ------------------------------------------------------------------ watchdog and status
@@ -668,7 +731,7 @@ export class RelayConnection implements ClientConnection {
     });
     session.send(streamClassFor('COMPROMISED'), encodeMessage({ type: 'COMPROMISED', reason: `reported by the user on ${this.o.deviceName ?? hostname()}` }));
     this.driver.kick();
-    await this.o.store.erase();
+    await this.eraseStored();
     await closed;
   }
 

@@ -1,6 +1,7 @@
 /**
  * A relay stand-in for connection tests: a real ResponderEndpoint on a real UDP socket (127.0.0.1)
- * that accepts one ticket and the resumption credentials it hands out, and lets the test answer
+ * that accepts one ticket and the resumption credentials it hands out (a new one on every handshake,
+ * like the real relay, which it records once the session is confirmed), and lets the test answer
  * every client message itself (HELLO is answered with WELCOME unless the test says otherwise).
  * It can refuse the ticket, close sessions with a code, and go mute (drop every datagram).
  */
@@ -43,8 +44,10 @@ export class FakeRelay {
   readonly ticketPsk = randomBytes(32);
   readonly received: Received[] = [];
   readonly hellos: PeerHello[] = [];
-  /** Resumption id (hex) → PSK, filled when a ticket session is confirmed. */
+  /** Resumption id (hex) → PSK, filled when a session is confirmed. All of them stay valid here. */
   readonly resumptions = new Map<string, Buffer>();
+  /** The next confirmed session's new credential is not recorded (a relay that crashed before saving it). */
+  forgetNextCredential = false;
   handler: (r: Received) => void = (r) => this.defaultHandler(r);
   muted = false;
   private endpoint!: ResponderEndpoint;
@@ -60,7 +63,7 @@ export class FakeRelay {
   }
 
   private async listen(): Promise<void> {
-    const pending = new Map<string, Buffer>(); // resumption id hex handed out, not yet confirmed
+    const pending = new WeakMap<PeerHello, Buffer>(); // resumption id handed out, not yet confirmed
     this.endpoint = new ResponderEndpoint({
       pattern: CLIENT_PATTERN,
       identity: this.relayKey.publicKey,
@@ -78,14 +81,18 @@ export class FakeRelay {
           if (hello.kind === CredentialKind.TICKET && this.options.refuseTicket) {
             return { resumptionId: Buffer.alloc(16), refuse: this.options.refuseTicket };
           }
-          if (hello.kind === CredentialKind.RESUMPTION) return { resumptionId: hello.credentialId };
           const resumptionId = randomBytes(16);
-          pending.set(hello.credentialId.toString('hex'), resumptionId);
+          pending.set(hello, resumptionId);
           return { resumptionId };
         },
         confirmed: (_session, hello, resumptionPsk) => {
-          const id = pending.get(hello.credentialId.toString('hex'));
-          if (hello.kind === CredentialKind.TICKET && id) this.resumptions.set(id.toString('hex'), Buffer.from(resumptionPsk));
+          const id = pending.get(hello);
+          if (!id) return;
+          if (this.forgetNextCredential) {
+            this.forgetNextCredential = false;
+            return;
+          }
+          this.resumptions.set(id.toString('hex'), Buffer.from(resumptionPsk));
         },
       },
     });
