@@ -98,11 +98,13 @@ function u32(value: number): Buffer {
   return b;
 }
 
+/** As §6.3 says: TAI64N with the nanoseconds rounded down to a multiple of 2^24. */
 function tai64nReference(unixMs: number): Buffer {
   const b = Buffer.alloc(12);
   const seconds = Math.floor(unixMs / 1000);
+  const nanoseconds = (unixMs - seconds * 1000) * 1_000_000;
   b.writeBigUInt64BE(0x400000000000000an + BigInt(seconds), 0);
-  b.writeUInt32BE((unixMs - seconds * 1000) * 1_000_000, 8);
+  b.writeUInt32BE(nanoseconds - (nanoseconds % 2 ** 24), 8);
   return b;
 }
 

@@ -29,6 +29,12 @@ export const LOCAL_PATTERN = 'NNpsk0';
 export const CREDENTIAL_ID_SIZE = 16;
 export const MAC_SIZE = 16;
 export const TIMESTAMP_SIZE = 12;
+/**
+ * Granularity of the initiation timestamp (WireGuard's "whitening"): its nanoseconds are rounded down
+ * to a multiple of 2^24 ns (≈ 16.8 ms), so it does not give away the sender's precise clock, which
+ * would help tell one device from another across networks. Replay protection only needs it to grow.
+ */
+export const TIMESTAMP_GRANULE_NS = 2 ** 24;
 /** Device names are padded to this size so the initiation length does not leak the name's length. */
 export const DEVICE_NAME_MAX = 63;
 export const INIT_PAYLOAD_SIZE = TIMESTAMP_SIZE + 1 + DEVICE_NAME_MAX;

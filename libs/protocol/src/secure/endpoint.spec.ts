@@ -326,7 +326,7 @@ describe('half-open handshake table under a flood (someone who knows the relay k
       credentialId: id,
       psk,
       senderIndex: randomBytes(4).readUInt32BE(0) || 1,
-      timestamp: tai64n((wall += 1)),
+      timestamp: tai64n((wall += 17)), // each initiation in its own 16.8 ms timestamp granule
       deviceName: 'x',
       localStatic: s,
       remoteStatic: relayStatic.publicKey,

@@ -45,7 +45,7 @@ import {
 import { setMostRecent } from './recent-map';
 import { sourceKey } from './source-key';
 import { SecureSession, addressKey, type Address, type Datagram, type SessionEvent, type SessionOptions } from './session';
-import { buildCookieReply, parseCookieReply, parseData, parseInit, parseResp, tai64n } from './wire';
+import { buildCookieReply, nextTai64n, parseCookieReply, parseData, parseInit, parseResp, tai64n } from './wire';
 
 /** What the responder learned about a peer from its initiation. */
 export interface PeerHello {
@@ -511,11 +511,18 @@ function sealResponse(body: Buffer, initiatorIdentity: Buffer): Buffer {
   return Buffer.concat([body, mac(mac1Key(initiatorIdentity), body), Buffer.alloc(MAC_SIZE)]);
 }
 
-let lastTimestampMs = 0;
-/** Strictly increasing wall-clock milliseconds, so two initiations in the same ms still grow. */
-function monotonicWall(wall: () => number): number {
-  lastTimestampMs = Math.max(wall(), lastTimestampMs + 0.001);
-  return lastTimestampMs;
+let lastTimestamp: Buffer | undefined;
+/**
+ * The initiation timestamp: the wall clock, whitened (`tai64n`), and strictly greater than the last one
+ * this process sent, because the responder drops an initiation whose timestamp is not greater than the
+ * last it accepted from the same key. Two initiations within one 16.8 ms granule (a retry straight
+ * after a cookie reply, a session lost and dialled again at once) would otherwise carry the same one;
+ * the later one takes the next granule instead, so every timestamp sent is still a whole granule.
+ */
+function nextTimestamp(wall: () => number): Buffer {
+  const now = tai64n(wall());
+  lastTimestamp = lastTimestamp && Buffer.compare(now, lastTimestamp) <= 0 ? nextTai64n(lastTimestamp) : now;
+  return lastTimestamp;
 }
 
 export class InitiatorEndpoint {
@@ -559,7 +566,7 @@ export class InitiatorEndpoint {
       credentialId: this.o.credentialId.subarray(0, CREDENTIAL_ID_SIZE),
       psk: this.o.psk,
       senderIndex,
-      timestamp: tai64n(monotonicWall(this.o.wallClock ?? Date.now)),
+      timestamp: nextTimestamp(this.o.wallClock ?? Date.now),
       deviceName: this.o.deviceName,
       localStatic: this.o.localStatic,
       remoteStatic: this.o.remoteStatic,

@@ -2,7 +2,7 @@
  * Byte layouts of the four packet types (docs/protocol.md §Packets). Every function here is a pure
  * parse or build; a parse returns undefined for anything malformed so garbage is dropped silently.
  */
-import { CREDENTIAL_ID_SIZE, MAC_SIZE, PacketType } from './constants';
+import { CREDENTIAL_ID_SIZE, MAC_SIZE, PacketType, TIMESTAMP_GRANULE_NS } from './constants';
 
 export const DATA_HEADER_SIZE = 16;
 export const COOKIE_REPLY_SIZE = 4 + 4 + 12 + 16 + 16;
@@ -134,11 +134,30 @@ export function parseData(buf: Buffer): DataHeader | undefined {
   return { receiverIndex: buf.readUInt32BE(4), counter: high * 0x100000000 + buf.readUInt32BE(12), packet: buf };
 }
 
-/** TAI64N (8-byte TAI seconds label + 4-byte nanoseconds), the initiation timestamp WireGuard uses. */
+const TAI64_LABEL = 2n ** 62n + 10n;
+
+/**
+ * TAI64N (8-byte TAI seconds label + 4-byte nanoseconds), the initiation timestamp WireGuard uses,
+ * whitened like WireGuard's: the nanoseconds rounded down to a multiple of TIMESTAMP_GRANULE_NS.
+ */
 export function tai64n(unixMs: number): Buffer {
   const b = Buffer.alloc(12);
   const seconds = Math.floor(unixMs / 1000);
-  b.writeBigUInt64BE(2n ** 62n + BigInt(seconds) + 10n, 0);
-  b.writeUInt32BE(Math.floor((unixMs - seconds * 1000) * 1e6), 8);
+  const nanos = Math.floor((unixMs - seconds * 1000) * 1e6);
+  b.writeBigUInt64BE(TAI64_LABEL + BigInt(seconds), 0);
+  b.writeUInt32BE(nanos - (nanos % TIMESTAMP_GRANULE_NS), 8);
+  return b;
+}
+
+/** The whitened TAI64N timestamp one granule after `t` (the nanoseconds carry into the seconds). */
+export function nextTai64n(t: Buffer): Buffer {
+  const b = Buffer.from(t);
+  const nanos = b.readUInt32BE(8) + TIMESTAMP_GRANULE_NS;
+  if (nanos < 1e9) {
+    b.writeUInt32BE(nanos, 8);
+  } else {
+    b.writeBigUInt64BE(b.readBigUInt64BE(0) + 1n, 0);
+    b.writeUInt32BE(0, 8);
+  }
   return b;
 }
