@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { CloseCode, type Message } from '@clawchat/protocol';
@@ -199,6 +199,48 @@ describe('relay with a real LLM server', () => {
     expect(after.code).toBe(0);
     expect(after.stdout).toContain('You said: after the crash');
   }, 60_000);
+
+  test('the resumption credential rotates on every connect; two programs of one device at once both work; an old copy dies; a restart keeps them; revoke ends them', async () => {
+    sys = await new TestSystem().start();
+    const s = sys;
+    const storeFile = (device: string) => path.join(s.dirs.client, device, 'clawchat', 'credentials.json');
+    const storedId = (): string => (JSON.parse(readFileSync(storeFile('laptop'), 'utf8')) as { relays: { resumptionId: string }[] }).relays[0].resumptionId;
+    const status = (device = 'laptop') => s.cli(['status'], { device, env: { CLAWCHAT_HANDSHAKE_TIMEOUT_MS: '2000' } });
+    const first = await s.cli(['send', '--sec', s.secFile, 'hello']);
+    expect(first.code).toBe(0);
+    const ids = [storedId()];
+    const oldCopy = readFileSync(storeFile('laptop'));
+    // The TUI and a script (here two headless programs) connect at the same moment from the same file.
+    const both = await Promise.all([status(), status()]);
+    expect(both.map((r) => r.code)).toEqual([0, 0]);
+    ids.push(storedId());
+    // Whichever credential the file kept works, and every connect stores a new one.
+    for (let i = 0; i < 4; i++) {
+      const r = await status();
+      expect(r.code).toBe(0);
+      ids.push(storedId());
+    }
+    expect(new Set(ids).size).toBe(ids.length);
+    const peers = JSON.parse(readFileSync(path.join(s.dirs.security, 'peers.json'), 'utf8')) as { v: number; peers: { credentials: { id: string }[] }[] };
+    expect(peers.v).toBe(2);
+    expect(peers.peers).toHaveLength(1); // one device, however many ids it went through
+    expect(peers.peers[0].credentials.length).toBeLessThanOrEqual(4);
+    expect(peers.peers[0].credentials.map((c) => c.id)).toContain(ids[ids.length - 1]);
+    // A copy of the credential file taken at the first connect (a backup, a stolen disk image) is dead.
+    mkdirSync(path.dirname(storeFile('old-copy')), { recursive: true, mode: 0o700 });
+    writeFileSync(storeFile('old-copy'), oldCopy, { mode: 0o600 });
+    const stale = await status('old-copy');
+    expect(stale.code).toBe(3);
+    expect(stale.stderr).toMatch(/cannot reach the relay/);
+    // The relay crashes and restarts: the device's newest credential is still known.
+    s.relay.child.kill('SIGKILL');
+    await s.relay.exited;
+    await s.startRelay();
+    expect((await status()).code).toBe(0);
+    // revoke ends every credential the device holds.
+    expect((await s.admin(['revoke', '--all'])).code).toBe(0);
+    expect((await status()).code).toBe(3);
+  }, 90_000);
 
   test('a name two devices share does not revoke both: the fingerprint picks one; a second relay on the same folder is refused', async () => {
     sys = await new TestSystem().start();
