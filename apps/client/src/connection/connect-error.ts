@@ -84,6 +84,6 @@ export function isIdentityRotation(reason: unknown): boolean {
 
 export function unreachableMessage(relay: string, resuming: boolean): string {
   return resuming
-    ? `cannot reach the relay at ${relay}, or this device was revoked or the relay's identity rotated — check that the relay is running, or load a new .sec (after a rotate-identity, with the relay's new bootstrap key)`
+    ? `cannot reach the relay at ${relay}, or this device was revoked, its stored credential is an old copy (a restored backup) or the relay's identity rotated — check that the relay is running, or load a new .sec (after a rotate-identity, with the relay's new bootstrap key)`
     : `cannot reach the relay at ${relay} — check that the relay is running and that its address and UDP port are reachable (override with --relay host:port)`;
 }
