@@ -80,6 +80,11 @@ export class Relay {
   readonly link: LlmLink;
   private readonly clients = new Map<number, ClientRecord>();
   private readonly bySession = new Map<SecureSession, ClientRecord>();
+  /**
+   * Clients whose local-link credit is held back (they are behind): the only ones releaseHeldCredit,
+   * which runs after every batch of datagrams, has to look at — not every connected client.
+   */
+  private readonly holding = new Set<ClientRecord>();
   private nextSessionId = 1;
   private sweepTimer: NodeJS.Timeout | undefined;
 
@@ -197,6 +202,7 @@ export class Relay {
   private onClientClosed(record: ClientRecord, reason: string, byPeer: boolean): void {
     if (!this.clients.delete(record.sessionId)) return;
     this.bySession.delete(record.session);
+    this.holding.delete(record);
     this.log.info(`session ${record.sessionId} (${record.peer.deviceName}) ended: ${byPeer ? 'closed by the client' : reason}`);
     this.link.send(localStreamId(record.sessionId, 0), encodeMessage({ type: 'CLIENT_CLOSE', sessionId: String(record.sessionId), reason: byPeer ? 'client closed' : reason }));
     // The CLIENT_CLOSE must go out before the streams are forgotten; drop them a moment later.
@@ -294,6 +300,7 @@ export class Relay {
     }
     if (record.session.connection.buffered(m.streamClass) > CLIENT_BACKLOG_LIMIT) {
       record.held.set(m.streamId, (record.held.get(m.streamId) ?? 0) + m.data.length);
+      this.holding.add(record);
     } else {
       this.link.release(m.streamId, m.data.length);
     }
@@ -308,13 +315,14 @@ export class Relay {
 
   /** Returns held-back credit to the LLM server once a slow client has caught up. */
   private releaseHeldCredit(): void {
-    for (const record of this.clients.values()) {
+    for (const record of this.holding) {
       for (const [streamId, bytes] of record.held) {
         if (record.session.connection.buffered(streamId % 4) <= CLIENT_BACKLOG_LIMIT / 2) {
           record.held.delete(streamId);
           this.link.release(streamId, bytes);
         }
       }
+      if (record.held.size === 0) this.holding.delete(record);
     }
   }
 

@@ -133,6 +133,31 @@ describe('relay with a real LLM server', () => {
     expect(client.closed).toBeUndefined();
   }, 90_000);
 
+  test('a client that stops listening mid-download: the relay holds the LLM server back, another device chats meanwhile, the download then completes intact', async () => {
+    sys = await new TestSystem().start();
+    const s = sys;
+    const blob = randomBytes(32 * 1024 * 1024);
+    writeFileSync(path.join(s.dirs.files, 'big.bin'), blob);
+    const slow = await TestClient.fromSec(s.secFile, s.bootstrapKey, { name: 'lid-closed' });
+    clients.push(slow);
+    await slow.until(() => slow.state === 'established');
+    const issued = /wrote (\S+\.sec)/.exec((await s.admin(['issue'])).stdout)?.[1] as string;
+    const other = await TestClient.fromSec(issued, s.bootstrapKey, { name: 'phone' });
+    clients.push(other);
+    await other.until(() => other.state === 'established');
+    const id = slow.send({ type: 'FILE_DOWNLOAD', path: 'big.bin' });
+    await slow.until(() => slow.messages.some((m) => m.type === 'FILE_DATA' && m.re === id), 10_000, 'first piece');
+    // Far more than the relay's per-client backlog (8 MiB) is on its way while nobody listens.
+    const deaf = slow.deaf(3_000);
+    const chat = (await other.request({ type: 'CHAT', text: 'still there?' }, 10_000)) as Extract<Message, { type: 'CHAT_DONE' }>;
+    expect(chat.type).toBe('CHAT_DONE');
+    await deaf;
+    await slow.until(() => slow.messages.some((m) => (m.type === 'FILE_DONE' || m.type === 'ERROR') && m.re === id), 60_000, 'download done');
+    const pieces = slow.messages.filter((m): m is Extract<Message, { type: 'FILE_DATA' }> => m.type === 'FILE_DATA' && m.re === id);
+    expect(Buffer.concat(pieces.map((p) => Buffer.from(p.bytes))).equals(blob)).toBe(true);
+    expect(slow.closed).toBeUndefined();
+  }, 90_000);
+
   test('LLM server killed mid-reply: LLM_UNREACHABLE; restarted: the next chat continues the same conversation', async () => {
     // A provider that streams one piece and then stalls, so the kill lands mid-reply.
     let requests = 0;

@@ -124,6 +124,24 @@ export class TestClient {
     return id;
   }
 
+  /**
+   * Drops every datagram that arrives for `ms` (a laptop whose lid closed for a moment, a stalled
+   * process): the relay sees no ACKs and its queue for this client grows.
+   */
+  deaf(ms: number): Promise<void> {
+    const socket = this.driver.socket;
+    const listeners = socket.listeners('message') as ((...args: unknown[]) => void)[];
+    socket.removeAllListeners('message');
+    socket.on('message', () => undefined); // read and dropped
+    return new Promise((resolve) =>
+      setTimeout(() => {
+        socket.removeAllListeners('message');
+        for (const l of listeners) socket.on('message', l);
+        resolve();
+      }, ms),
+    );
+  }
+
   /** Sends a message without an id (pushes such as COMPROMISED). */
   push(msg: Record<string, unknown> & { type: string }): void {
     (this.session as SecureSession).send(streamClassFor(msg.type), encodeMessage(msg as unknown as Message));
