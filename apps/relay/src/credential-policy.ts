@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { CloseCode, CredentialKind, type Admission, type PeerHello, type ResponderPolicy, type SecureSession } from '@clawchat/protocol';
 import type { Logger } from './log';
 import { fingerprint } from './state/identity';
-import type { Peer, PeerStore } from './state/peers';
+import { shouldRotate, type Peer, type PeerStore } from './state/peers';
 import type { TicketBook } from './state/tickets';
 
 const REFUSALS = {
@@ -29,7 +29,15 @@ interface Promised {
   resumptionId: Buffer;
   /** RESUMPTION: the device record the presented credential belonged to at admission. */
   peer?: Peer;
+  /** RESUMPTION: a new credential was promised (otherwise the presented one is handed back). */
+  rotates?: boolean;
 }
+
+/**
+ * How long a promised rotation blocks further ones for the same device: about the life of a half-open
+ * handshake (one that never confirms frees the device again after this).
+ */
+const ROTATION_IN_FLIGHT_MS = 10_000;
 
 /** A confirmed handshake whose new credential could not be written is refused: the client keeps its old one. */
 const CANNOT_SAVE = { code: CloseCode.SHUTDOWN, reason: 'the relay cannot save its list of devices right now (see its log); try again later' };
@@ -37,12 +45,16 @@ const CANNOT_SAVE = { code: CloseCode.SHUTDOWN, reason: 'the relay cannot save i
 export class CredentialPolicy implements ResponderPolicy {
   /** The resumption id promised in each pending handshake's response. */
   private readonly promised = new WeakMap<PeerHello, Promised>();
+  /** Devices (public key) with a rotation promised and not yet confirmed, and since when. */
+  private readonly rotating = new Map<string, number>();
 
   constructor(
     private readonly tickets: TicketBook,
     private readonly peers: PeerStore,
     private readonly log: Logger,
     private readonly onConfirmed: (c: ConfirmedPeer) => void,
+    /** Wall clock (credential ages, lastSeen); tests drive it. */
+    private readonly now: () => number = Date.now,
   ) {}
 
   pskFor(kind: number, credentialId: Buffer): Buffer | undefined {
@@ -58,10 +70,21 @@ export class CredentialPolicy implements ResponderPolicy {
       const found = this.peers.byResumptionId(hello.credentialId);
       // The resumption credential belongs to one device key; anyone else holding it is refused.
       if (!found || found.peer.publicKey !== hello.remoteStatic.toString('base64')) return undefined;
-      // A new id for every resumption: the id travels in clear, so handing the same one back would let
-      // anyone on the path link this device's sessions across networks. Recorded only on confirmation.
+      // A new id for a resumption with the newest one: the id travels in clear, so handing the same one
+      // back would let anyone on the path link this device's sessions across networks. One rotation at
+      // a time per device: programs of one device connecting together all start from the same stored
+      // credential, and each new id handed out pushes an older one out of the kept window; they keep
+      // the one they presented, and the file gets the one new id. Recorded only on confirmation.
+      const now = this.now();
+      const presented = hello.credentialId.toString('base64url');
+      const inFlight = this.rotating.get(found.peer.publicKey);
+      if ((inFlight !== undefined && inFlight + ROTATION_IN_FLIGHT_MS > now) || !shouldRotate(found.peer, presented, now)) {
+        this.promised.set(hello, { resumptionId: Buffer.from(hello.credentialId), peer: found.peer });
+        return { resumptionId: hello.credentialId };
+      }
+      this.rotating.set(found.peer.publicKey, now);
       const resumptionId = randomBytes(16);
-      this.promised.set(hello, { resumptionId, peer: found.peer });
+      this.promised.set(hello, { resumptionId, peer: found.peer, rotates: true });
       return { resumptionId };
     }
     const verdict = this.tickets.check(hello.credentialId.toString('base64url'));
@@ -95,7 +118,7 @@ export class CredentialPolicy implements ResponderPolicy {
     let peer: Peer;
     try {
       // The device is saved before the ticket is spent: if the save fails, the .sec still works.
-      peer = this.peers.add(hello.deviceName || 'unnamed device', hello.remoteStatic as Buffer, promise.resumptionId, resumptionPsk, Date.now());
+      peer = this.peers.add(hello.deviceName || 'unnamed device', hello.remoteStatic as Buffer, promise.resumptionId, resumptionPsk, this.now());
     } catch (err) {
       this.log.error(`cannot save the new device ${hello.deviceName || 'unnamed device'}: ${(err as Error).message}`);
       return { refuse: CANNOT_SAVE };
@@ -107,9 +130,14 @@ export class CredentialPolicy implements ResponderPolicy {
 
   private confirmResumption(hello: PeerHello, promise: Promised, resumptionPsk: Buffer): Peer | { refuse: { code: number; reason: string } } {
     const peer = promise.peer as Peer;
+    if (promise.rotates) this.rotating.delete(peer.publicKey);
     if (!this.peers.isCurrent(peer)) return { refuse: { code: CloseCode.REVOKED, reason: 'this device was revoked while connecting: load a new .sec' } };
+    if (!promise.rotates) {
+      this.peers.seen(peer, this.now());
+      return peer;
+    }
     try {
-      this.peers.rotate(peer, hello.credentialId, promise.resumptionId, resumptionPsk, Date.now());
+      this.peers.rotate(peer, hello.credentialId, promise.resumptionId, resumptionPsk, this.now());
     } catch (err) {
       this.log.error(`cannot save the new credential of ${peer.deviceName} (${peer.fingerprint}): ${(err as Error).message}`);
       return { refuse: CANNOT_SAVE };

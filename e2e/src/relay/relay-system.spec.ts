@@ -239,6 +239,13 @@ describe('relay with a real LLM server', () => {
     const both = await Promise.all([status(), status()]);
     expect(both.map((r) => r.code)).toEqual([0, 0]);
     ids.push(storedId());
+    // Six at once (`xargs -P 6`), round after round: every one gets in, and the file always holds a live
+    // credential (only one handshake at a time rotates it, so the others cannot push it out).
+    for (let round = 0; round < 3; round++) {
+      const six = await Promise.all(Array.from({ length: 6 }, () => status()));
+      expect(six.map((r) => r.code)).toEqual([0, 0, 0, 0, 0, 0]);
+    }
+    ids.push(storedId());
     // Whichever credential the file kept works, and every connect stores a new one.
     for (let i = 0; i < 4; i++) {
       const r = await status();

@@ -317,6 +317,29 @@ describe('RelayConnection against a fake relay on 127.0.0.1', () => {
       await statusWhere(conn, (s) => s.state === 'connected');
     });
 
+    test('…and so it does after the wall clock stepped back in between (the store is compared by id, not by time)', async () => {
+      relay = await FakeRelay.start();
+      conn = await RelayConnection.connect(options()); // the TUI
+      await eventually(async () => (await store.latestRelay()) !== undefined);
+      const tuiId = await storedId();
+      const stored = await store.latestRelay();
+      // NTP corrects a clock that ran an hour fast: the headless command's save carries an earlier time.
+      const realNow = Date.now;
+      Date.now = () => realNow() - 3_600_000;
+      try {
+        const cli = await RelayConnection.connect(options({ target: targetFromStored(stored as NonNullable<typeof stored>) }));
+        await cli.close();
+      } finally {
+        Date.now = realNow;
+      }
+      const cliId = await storedId();
+      expect(cliId).not.toBe(tuiId);
+      relay.closeAll(CloseCode.SHUTDOWN, 'relay restarting');
+      await relay.until(() => relay?.hellos.length === 3);
+      expect(presented()[2]).toBe(cliId);
+      await statusWhere(conn, (s) => s.state === 'connected');
+    });
+
     test('a revocation that arrives with the first message erases the credential after its save, not before', async () => {
       relay = await FakeRelay.start();
       conn = await RelayConnection.connect(options());

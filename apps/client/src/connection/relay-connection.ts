@@ -130,10 +130,12 @@ export class RelayConnection implements ClientConnection {
   /** Resumption credential handed out by the last handshake, stored once the session proves real. */
   private offered: { id: Buffer; psk: Buffer } | undefined;
   /**
-   * When `credential` was saved or adopted (wall-clock ms): a credential another program of this device
-   * stored later is newer, and a reconnect uses it instead. 0 for one read from the store at start.
+   * The resumption id (base64url) this program last saved to the credential store or read from it. A
+   * different one in the store was saved since by another program of this device, so it is the newer
+   * one (the relay rotates only the newest credential, one handshake at a time), and a reconnect uses
+   * it. Compared by id, not by time: wall clocks step.
    */
-  private credentialSince: number;
+  private knownStoredId: string | undefined;
   /** A reconnect is waiting for the stored credential to be read. */
   private handshakeQueued = false;
   private attempts = 0;
@@ -160,7 +162,7 @@ export class RelayConnection implements ClientConnection {
       helloRetryMs: o.helloRetryMs ?? HELLO_RETRY_MS,
     };
     this.credential = o.target.credential;
-    this.credentialSince = o.target.credential.kind === 'ticket' ? Date.now() : 0;
+    this.knownStoredId = o.target.credential.kind === 'resumption' ? o.target.credential.resumptionId.toString('base64url') : undefined;
     this.current = { state: 'connecting', relay: relayLabel(o.target.host, o.target.port) };
     this.events.setMaxListeners(100);
   }
@@ -325,9 +327,10 @@ export class RelayConnection implements ClientConnection {
     if (this.credential.kind !== 'resumption') return;
     try {
       const stored = await this.o.store.relayFor(this.o.target.relayPublicKey.toString('base64'));
-      if (!stored || stored.savedAt <= this.credentialSince) return;
+      if (!stored || stored.resumptionId === this.knownStoredId) return;
+      this.knownStoredId = stored.resumptionId;
+      if (stored.resumptionId === this.credential.resumptionId.toString('base64url')) return;
       this.credential = { kind: 'resumption', resumptionId: Buffer.from(stored.resumptionId, 'base64url'), psk: Buffer.from(stored.resumptionPsk, 'base64') };
-      this.credentialSince = stored.savedAt;
       this.log('using the newer credential another program of this device stored');
     } catch (err) {
       this.log(`cannot read the stored credential (${errorMessage(err)}); using the one in memory`);
@@ -483,7 +486,7 @@ export class RelayConnection implements ClientConnection {
     this.rememberTicket('used');
     this.credential = { kind: 'resumption', resumptionId: offered.id, psk: offered.psk };
     const savedAt = Date.now();
-    this.credentialSince = savedAt;
+    this.knownStoredId = offered.id.toString('base64url');
     try {
       await this.o.store.saveRelay({
         host: this.o.target.host,
@@ -549,7 +552,6 @@ export class RelayConnection implements ClientConnection {
       // connected with stays valid whatever happened (the relay keeps a used one), so keep using it.
       if (this.credential.kind === 'ticket') {
         this.credential = { kind: 'resumption', resumptionId: this.offered.id, psk: this.offered.psk };
-        this.credentialSince = Date.now();
       }
       this.offered = undefined;
     }

@@ -1,8 +1,9 @@
 /**
  * Known peers: devices that completed a ticket handshake. A device is its static public key; for each
  * one the relay keeps the last few resumption credentials (id + PSK) it issued, until the device is
- * revoked. Every resumption handshake issues a new credential (the id travels in clear, so a fixed one
- * would link the device's sessions across networks), and the oldest falls out of the window.
+ * revoked. A resumption handshake that presents the device's newest credential is handed a new one (the
+ * id travels in clear, so a fixed one would link the device's sessions across networks), and the oldest
+ * falls out of the window.
  *
  * Stored as JSON, written atomically and synchronously with mode 0600 (it holds PSKs).
  */
@@ -13,14 +14,27 @@ import { DamagedStateError, readStateFile } from './state-file';
 
 /**
  * How many resumption credentials stay valid per device. More than one because a device's programs
- * share one credential file: a TUI and a headless command resuming at the same moment from the same
- * credential each get a different new one, and the file keeps whichever was saved last, so the others
- * must still work. A credential that is used again is kept as if new (see `rotate`), so a client that
- * keeps failing before it can save its new credential (crash, network gone right after the handshake)
- * never loses the one it holds. Small, so a leaked old copy of the credential file dies after a few
- * reconnects of the real device.
+ * share one credential file and a running program holds the one it connected with: the TUI keeps its
+ * own while a script rotates the file's. A credential that is used again is kept as if new (see
+ * `rotate`), so a client that keeps failing before it can save its new credential (crash, network gone
+ * right after the handshake) never loses the one it holds. Programs that connect together do not eat
+ * the window: only a handshake that presents the newest credential rotates (`shouldRotate`).
  */
 export const RESUMPTION_CREDENTIALS_KEPT = 4;
+
+/**
+ * A handshake that presents an older credential than the newest rotates only once the newest has gone
+ * unused this long: its holder most likely never saved it (killed right after the handshake), and the
+ * device should not repeat one id forever. Before that, the newest may still be on its way to the
+ * device's credential file while other programs of the device connect with the one before.
+ */
+export const NEWEST_UNSAVED_GRACE_MS = 5 * 60_000;
+
+/** Whether a handshake presenting `presentedId` should be handed a new credential (see above). */
+export function shouldRotate(peer: Peer, presentedId: string, now: number): boolean {
+  const newest = peer.credentials[peer.credentials.length - 1];
+  return newest.id === presentedId || newest.issuedAt + NEWEST_UNSAVED_GRACE_MS <= now;
+}
 
 /** One resumption credential: the 16-byte id (base64url) a device sends in clear, and its PSK (base64). */
 export interface ResumptionCredential {
@@ -170,6 +184,11 @@ export class PeerStore {
     }
     for (const c of before.credentials) if (this.byId.get(c.id) === peer) this.byId.delete(c.id);
     this.index(peer);
+  }
+
+  /** A resumption that kept its credential (no rotation): only `lastSeen` changes, saved with the next write. */
+  seen(peer: Peer, now: number): void {
+    peer.lastSeen = Math.max(peer.lastSeen, now);
   }
 
   /** Peers matching a device name or fingerprint (prefix, with or without colons). */

@@ -95,6 +95,16 @@ export const MAX_HALF_OPEN = 1024;
  */
 export const MAX_HALF_OPEN_PER_SOURCE = 16;
 /**
+ * Unconfirmed handshakes one initiator identity (a device key) may have at once: its programs (the TUI,
+ * scripts) share the key and may dial together. Beyond this its oldest makes room (a re-dial).
+ */
+export const MAX_HALF_OPEN_PER_IDENTITY = 8;
+/**
+ * Initiations of one identity accepted with the very same (whitened) timestamp, told apart by their
+ * ephemeral keys: programs of one device dialling within one granule.
+ */
+export const MAX_EPHEMERALS_PER_TIMESTAMP = 64;
+/**
  * A half-open handshake not confirmed within this long is forgotten. The initiator confirms with its
  * first data packet one round trip after sending the initiation, and re-sends a fresh initiation at
  * least every 5 s (HANDSHAKE_RETRY_MAX_MS), so 10 s covers a lost packet or two; every second longer

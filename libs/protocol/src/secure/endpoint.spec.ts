@@ -449,3 +449,45 @@ test('local link: a relay restarted after the clock stepped back still gets in (
   expect(answered(noon - 3_600_000)).toBe(true); // an hour earlier: NTP stepped the clock back
   expect(server.drops.replayedInitiation).toBe(0);
 });
+
+test('programs of one device dialling within one timestamp granule: each handshake is answered, none cancels another; a replay still is not', () => {
+  const relayStatic = generateX25519KeyPair();
+  const device = generateX25519KeyPair();
+  const id = randomBytes(16);
+  const psk = randomBytes(32);
+  const policy: ResponderPolicy = {
+    pskFor: (kind, credentialId) => (kind === CredentialKind.RESUMPTION && credentialId.equals(id) ? psk : undefined),
+    admit: () => ({ resumptionId: id }),
+    confirmed: () => undefined,
+  };
+  const relay = new ResponderEndpoint({ pattern: CLIENT_PATTERN, identity: relayStatic.publicKey, localStatic: relayStatic, policy, now: 0 });
+  const cookies = new CookieGenerator(relayStatic.publicKey);
+  const granule = tai64n(Date.parse('2026-11-25T12:00:00Z')); // the same whitened timestamp for all six
+  const initiation = () =>
+    cookies.seal(
+      writeInitiation({
+        pattern: CLIENT_PATTERN,
+        kind: CredentialKind.RESUMPTION,
+        credentialId: id,
+        psk,
+        senderIndex: randomBytes(4).readUInt32BE(0) || 1,
+        timestamp: granule,
+        deviceName: 'laptop',
+        localStatic: device,
+        remoteStatic: relayStatic.publicKey,
+      }).body,
+      0,
+    );
+  const from = (i: number): Address => ({ address: '192.0.2.7', port: 40000 + i });
+  const six = Array.from({ length: 6 }, () => initiation());
+  six.forEach((d, i) => relay.receive(d, from(i), 1));
+  const answered = relay.flush(1).filter((d) => d.data[0] === 2);
+  expect(answered.map((d) => d.to.port).sort()).toEqual([40000, 40001, 40002, 40003, 40004, 40005]);
+  expect(relay.drops.replayedInitiation).toBe(0);
+  // All six are still waiting for their first data packet: none was dropped for a later one.
+  expect(relay.halfOpenCount).toBe(6);
+  // The exact same message again (a replay) is refused, whichever program's it was.
+  relay.receive(six[2], from(9), 2);
+  expect(relay.flush(2).filter((d) => d.data[0] === 2)).toHaveLength(0);
+  expect(relay.drops.replayedInitiation).toBe(1);
+});

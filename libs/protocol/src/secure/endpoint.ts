@@ -11,7 +11,7 @@
  * (the relay checks tickets and known peers; the LLM server checks the local key).
  */
 import { randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
-import { NoiseError, generateX25519KeyPair, type HandshakeState, type KeyPair } from '@clawchat/crypto';
+import { NoiseError, X25519_KEY_LENGTH, generateX25519KeyPair, type HandshakeState, type KeyPair } from '@clawchat/crypto';
 import {
   CREDENTIAL_ID_SIZE,
   CredentialKind,
@@ -23,6 +23,8 @@ import {
   HANDSHAKE_TIMEOUT_MS,
   MAC_SIZE,
   MAX_HALF_OPEN,
+  MAX_EPHEMERALS_PER_TIMESTAMP,
+  MAX_HALF_OPEN_PER_IDENTITY,
   MAX_HALF_OPEN_PER_SOURCE,
   MAX_RATE_BUCKETS,
   MAX_REMEMBERED_INITIATORS,
@@ -164,7 +166,8 @@ export class ResponderEndpoint {
   /** The unconfirmed entries, oldest first (a Set keeps insertion order). */
   private readonly halfOpen = new Set<Entry>();
   /** Last accepted initiation timestamp per initiator identity, least recently seen first. */
-  private readonly lastTimestamp = new Map<string, Buffer>();
+  /** Per initiator identity: the newest initiation timestamp accepted, and the ephemeral keys accepted with it. */
+  private readonly lastTimestamp = new Map<string, { timestamp: Buffer; ephemerals: string[] }>();
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
   private readonly out: Datagram[] = [];
   private readonly events: ResponderEvent[] = [];
@@ -190,6 +193,11 @@ export class ResponderEndpoint {
   constructor(o: ResponderOptions) {
     this.o = o;
     this.cookies = new CookieChecker(o.identity, o.now);
+  }
+
+  /** Handshakes answered and not yet confirmed by their first data packet. */
+  get halfOpenCount(): number {
+    return this.halfOpen.size;
   }
 
   get sessionCount(): number {
@@ -287,9 +295,14 @@ export class ResponderEndpoint {
     // Replay protection: the timestamp must grow for each initiator identity. Not on the local link:
     // its one initiator (the relay) restarting after the host's clock stepped back would be locked out
     // until the clock caught up, and replaying loopback traffic needs root on the host already.
-    const who = read.remoteStatic ? read.remoteStatic.toString('hex') : `credential:${init.credentialId.toString('hex')}`;
+    // Several programs of one device (the TUI, scripts) share its key and may dial within one whitened
+    // timestamp granule: an equal timestamp is accepted with a new ephemeral key, never with one seen
+    // before (a replay repeats the whole message, ephemeral included; a new one needs the device's keys).
+    const who = identityOf(init.credentialId, read.remoteStatic);
+    const ephemeral = init.noise.subarray(0, X25519_KEY_LENGTH).toString('hex'); // the `e` token leads every pattern
     const last = init.kind === CredentialKind.LOCAL ? undefined : this.lastTimestamp.get(who);
-    if (last && Buffer.compare(read.timestamp, last) <= 0) {
+    const order = last ? Buffer.compare(read.timestamp, last.timestamp) : 1;
+    if (last && (order < 0 || (order === 0 && last.ephemerals.includes(ephemeral)))) {
       this.drops.replayedInitiation++;
       return;
     }
@@ -309,7 +322,7 @@ export class ResponderEndpoint {
       this.drops.capacity++;
       return;
     }
-    this.rememberTimestamp(who, read.timestamp);
+    this.rememberTimestamp(who, read.timestamp, ephemeral);
     this.dropHalfOpen(who, now);
     // Full: the oldest half-open handshake makes room. A genuine one is confirmed one round trip after
     // it began, so a flood must replace the whole table within that round trip to starve it; refusing
@@ -364,16 +377,26 @@ export class ResponderEndpoint {
     return true;
   }
 
-  private rememberTimestamp(who: string, timestamp: Buffer): void {
-    setMostRecent(this.lastTimestamp, who, timestamp, MAX_REMEMBERED_INITIATORS);
+  private rememberTimestamp(who: string, timestamp: Buffer, ephemeral: string): void {
+    const last = this.lastTimestamp.get(who);
+    const same = last !== undefined && Buffer.compare(timestamp, last.timestamp) === 0;
+    const ephemerals = same ? [...last.ephemerals, ephemeral].slice(-MAX_EPHEMERALS_PER_TIMESTAMP) : [ephemeral];
+    setMostRecent(this.lastTimestamp, who, { timestamp, ephemerals }, MAX_REMEMBERED_INITIATORS);
   }
 
-  /** A newer initiation from the same identity replaces its unconfirmed predecessor; expired ones go too. */
+  /**
+   * Expired half-open handshakes go; so does an identity's oldest beyond MAX_HALF_OPEN_PER_IDENTITY (a
+   * re-dial replaces the attempt it gave up on). Not every earlier one: programs of one device dialling
+   * together would otherwise cancel each other's handshakes before they are confirmed.
+   */
   private dropHalfOpen(who: string, now: number): void {
+    const mine: Entry[] = [];
     for (const e of this.halfOpen) {
-      const id = e.hello.remoteStatic ? e.hello.remoteStatic.toString('hex') : `credential:${e.hello.credentialId.toString('hex')}`;
-      if (id === who || now - e.createdAt > HALF_OPEN_LIFETIME_MS) this.forget(e);
+      if (now - e.createdAt > HALF_OPEN_LIFETIME_MS) this.forget(e);
+      else if (identityOf(e.hello.credentialId, e.hello.remoteStatic) === who) mine.push(e);
     }
+    // The set keeps insertion order: oldest first. Room is left for the one being admitted.
+    for (let i = 0; i <= mine.length - MAX_HALF_OPEN_PER_IDENTITY; i++) this.forget(mine[i]);
   }
 
   private halfOpenFrom(source: string): number {
@@ -507,6 +530,11 @@ export type InitiatorEvent =
  * Responses carry mac1 keyed by the initiator's identity (its static public key, or the local key for
  * the local link), so a forged response is dropped before any Noise work; mac2 is unused (zeros).
  */
+/** Who an initiation comes from, for the replay rule and the half-open limit: its static key, else its credential. */
+function identityOf(credentialId: Buffer, remoteStatic: Buffer | null | undefined): string {
+  return remoteStatic ? remoteStatic.toString('hex') : `credential:${credentialId.toString('hex')}`;
+}
+
 function sealResponse(body: Buffer, initiatorIdentity: Buffer): Buffer {
   return Buffer.concat([body, mac(mac1Key(initiatorIdentity), body), Buffer.alloc(MAC_SIZE)]);
 }
