@@ -64,7 +64,7 @@ test('when none can connect nothing is preselected: Enter does nothing until an 
   ];
   let picked: string | null | undefined;
   const ui = render(<SecPicker files={files} now={now} cwd="/w" home="/h" onDone={(p) => (picked = p)} />);
-  await waitFor(() => expect(ui.lastFrame()).toContain('None of these can connect any more — copy the newest clawchat-current.sec'));
+  await waitFor(() => expect(ui.lastFrame()).toContain('None of these looks usable any more — copy the newest clawchat-current.sec'));
   expect(ui.lastFrame()).not.toContain('›');
   expect(ui.lastFrame()).not.toContain('\x1b[7m'); // nor drawn inverse
   ui.stdin.write('\r');

@@ -66,7 +66,7 @@ export function SecPicker({ files: given, now, cwd, home, onDone }: SecPickerPro
           {basename(f.path).padEnd(nameWidth)} {shortFolder(f.path, cwd, home).padEnd(folderWidth)} {expiryText(f, now)}
         </Text>
       ))}
-      {!anyUsable && <Text wrap="wrap">{`None of these can connect any more — ${NEW_SEC}.`}</Text>}
+      {!anyUsable && <Text wrap="wrap">{`None of these looks usable any more — ${NEW_SEC}.`}</Text>}
     </Box>
   );
 }

@@ -49,6 +49,7 @@ export async function runInteractive(o: InteractiveOptions): Promise<ExitCode> {
     maxReconnectAttempts: Number.POSITIVE_INFINITY,
     log: o.log,
     onDial: (relay) => process.stderr.write(`Connecting to ${relay}${sec ? '' : ' with the stored credential'}…\n`),
+    onNote: (line) => process.stderr.write(`${line}\n`),
   });
   // `npm start` points downloads at its own folder; otherwise they go to the user's folder.
   const downloadDir = resolveLocalPath(o.env.CLAWCHAT_DOWNLOAD_DIR || '', o.localBase);

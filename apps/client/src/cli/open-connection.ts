@@ -33,22 +33,33 @@ export interface OpenOptions {
   log?: (line: string) => void;
   /** Called just before the handshake starts, with the address being dialled. */
   onDial?: (relay: string) => void;
+  /** A line worth telling the user that stops nothing (a .sec that looks expired by this computer's clock). */
+  onNote?: (line: string) => void;
   /** Ask for the bootstrap key on the terminal when the environment has none. */
   prompt?: (question: string) => Promise<string>;
   /** The clock the .sec checks use (tests). */
   now?: () => number;
 }
 
-/** Throws the one-line ConnectError when what is known about the .sec says it cannot connect. */
+/**
+ * Throws the one-line ConnectError when what this device learnt about the .sec (it used it, or the relay
+ * refused it) says it cannot connect. An expiry that passed by this computer's clock is only a note: the
+ * relay's clock decides (spec/transport.md), and a laptop's clock may be off by hours.
+ */
 async function refuseKnownUnusable(
   label: string,
   facts: { expiresAt: number; digest?: string; ticketId?: string },
   history: SecHistory,
   store: CredentialStore,
   now: number,
+  note: ((line: string) => void) | undefined,
 ): Promise<void> {
   const record = findSecRecord(history, { digest: facts.digest, ticketId: facts.ticketId });
   const verdict = secVerdict({ expiresAt: facts.expiresAt, record }, now, SEC_EXPIRY_GRACE_MS);
+  if (!verdict.usable && verdict.why === 'expired') {
+    note?.(`${label} looks expired by this computer's clock (${relativeTimeInText(verdict.expiresAt, now)}); trying anyway, the relay's clock decides`);
+    return;
+  }
   const holds = record?.outcome === 'used' && (await store.relayFor(record.relayPublicKey)) !== undefined;
   const refusal = verdictRefusal(verdict, label, now, holds);
   if (refusal) throw new ConnectError('TICKET', refusal);
@@ -68,13 +79,13 @@ export async function openConnection(o: OpenOptions): Promise<RelayConnection> {
     const sec = await loadSec(o.sec);
     const label = basename(o.sec);
     const history = await o.store.secHistory();
-    await refuseKnownUnusable(label, { expiresAt: sec.header.expiresAt, digest: sec.digest }, history, o.store, now());
+    await refuseKnownUnusable(label, { expiresAt: sec.header.expiresAt, digest: sec.digest }, history, o.store, now(), o.onNote);
     const key = await bootstrapKeyFor(o.sec, o.env, o.prompt);
     const rotation = history.retiredRelays[0];
     const hint = rotation && `the relay's identity was rotated ${relativeTimeInText(rotation.at, now())}: a .sec written before that opens only with the old key, and cannot connect any more`;
     const body = openLoadedSec(sec, key, hint);
     // The same ticket may come in another file (sealed again); the key also names the relay.
-    await refuseKnownUnusable(label, { expiresAt: body.expiresAt, ticketId: body.ticketId }, history, o.store, now());
+    await refuseKnownUnusable(label, { expiresAt: body.expiresAt, ticketId: body.ticketId }, history, o.store, now(), undefined); // noted above
     const retired = findRetiredRelay(history, body.relayPublicKey);
     if (retired) throw new ConnectError('TICKET', retiredRelaySecMessage(label, relativeTimeInText(retired.at, now())));
     const targets = targetsFromSec(body, o.relay, sec.digest);

@@ -75,6 +75,7 @@ async function runHeadless(ctx: RunContext, inv: Invocation, localBase: string):
     maxReconnectAttempts: HEADLESS_RECONNECT_ATTEMPTS,
     handshakeTimeoutMs: HEADLESS_HANDSHAKE_TIMEOUT_MS,
     log: debugLog(ctx, false),
+    onNote: (line) => ctx.stderr.write(`clawchat: ${line}\n`),
   });
   try {
     switch (command.kind) {
