@@ -213,7 +213,7 @@ describe('CredentialPolicy', () => {
         throw new Error('ENOSPC: no space left on device');
       });
       const verdict = policy.confirmed(fakeSession, h, Buffer.alloc(32, 77));
-      expect(verdict).toEqual({ refuse: expect.objectContaining({ code: CloseCode.SHUTDOWN }) });
+      expect(verdict).toEqual({ refuse: expect.objectContaining({ code: CloseCode.UNAVAILABLE }) });
       expect(policy.pskFor(CredentialKind.RESUMPTION, next as Buffer)).toBeUndefined();
       expect(admitted(first)).toBe(true);
     });

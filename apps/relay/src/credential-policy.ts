@@ -40,7 +40,7 @@ interface Promised {
 const ROTATION_IN_FLIGHT_MS = 10_000;
 
 /** A confirmed handshake whose new credential could not be written is refused: the client keeps its old one. */
-const CANNOT_SAVE = { code: CloseCode.SHUTDOWN, reason: 'the relay cannot save its list of devices right now (see its log); try again later' };
+const CANNOT_SAVE = { code: CloseCode.UNAVAILABLE, reason: 'the relay cannot save its list of devices right now (see its log); try again later' };
 
 export class CredentialPolicy implements ResponderPolicy {
   /** The resumption id promised in each pending handshake's response. */

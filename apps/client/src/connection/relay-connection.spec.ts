@@ -490,6 +490,16 @@ describe('RelayConnection against a fake relay on 127.0.0.1', () => {
     expect(ROTATED_MESSAGE).toMatch(/identity was rotated .* copy the new clawchat-current\.sec and the new bootstrap key \(bootstrap\.key in the relay's security folder/);
   });
 
+  test('UNAVAILABLE at the first connect (the relay could not save): told so, the .sec is not marked used, no credential stored', async () => {
+    relay = await FakeRelay.start();
+    relay.refuseNextConfirm = { code: CloseCode.UNAVAILABLE, reason: 'the relay cannot save its list of devices right now (see its log); try again later' };
+    const err = await RelayConnection.connect(options()).catch((e: unknown) => e);
+    expect(err).toMatchObject({ message: expect.stringMatching(/^the relay could not take this device right now \(the relay cannot save its list of devices.*\); the \.sec was not used up — try it again later$/) });
+    expect(await store.latestRelay()).toBeUndefined();
+    expect((await store.secHistory()).secs).toEqual([]);
+    expect(relay.hellos).toHaveLength(1); // did not dial again with the void credential it was offered
+  });
+
   test('IDENTITY_ROTATED close without the notice (it was lost): still told as a rotation, credential erased, relay key retired', async () => {
     relay = await FakeRelay.start();
     const relayKey = relay.relayKey.publicKey.toString('base64');

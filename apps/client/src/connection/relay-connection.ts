@@ -513,6 +513,14 @@ export class RelayConnection implements ClientConnection {
     }
     if (code === CloseCode.REVOKED) return this.onRevoked();
     if (code === CloseCode.IDENTITY_ROTATED) return this.onRevoked(true);
+    if (code === CloseCode.UNAVAILABLE) {
+      // The relay recorded nothing: the credential offered in this handshake is void, ours still good.
+      this.offered = undefined;
+      if (this.credential.kind === 'ticket') {
+        return this.fail('CLOSED', `the relay could not take this device right now (${reason || 'no reason given'}); the .sec was not used up — try it again later`);
+      }
+      return this.lostSession(reason || 'the relay could not take the session right now');
+    }
     if (code === CloseCode.REPLACED) {
       return this.fail('CLOSED', `the relay replaced this session${reason ? ` (${reason})` : ''} — start clawchat again to reconnect`);
     }

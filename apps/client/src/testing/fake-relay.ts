@@ -48,6 +48,8 @@ export class FakeRelay {
   readonly resumptions = new Map<string, Buffer>();
   /** The next confirmed session's new credential is not recorded (a relay that crashed before saving it). */
   forgetNextCredential = false;
+  /** The next confirmed session is refused with this close (e.g. UNAVAILABLE: the relay could not save). */
+  refuseNextConfirm: { code: number; reason: string } | undefined;
   handler: (r: Received) => void = (r) => this.defaultHandler(r);
   muted = false;
   private endpoint!: ResponderEndpoint;
@@ -86,6 +88,11 @@ export class FakeRelay {
           return { resumptionId };
         },
         confirmed: (_session, hello, resumptionPsk) => {
+          const refuse = this.refuseNextConfirm;
+          if (refuse) {
+            this.refuseNextConfirm = undefined;
+            return { refuse };
+          }
           const id = pending.get(hello);
           if (!id) return;
           if (this.forgetNextCredential) {

@@ -58,6 +58,11 @@ export const CloseCode = {
    * (`clawchat-relay rotate-identity`): a new .sec *and* the new bootstrap key are needed.
    */
   IDENTITY_ROTATED: 9,
+  /**
+   * The relay could not take the session right now (it failed to record the device's new credential):
+   * nothing was used up, the credential presented (ticket or resumption) is still good; try again later.
+   */
+  UNAVAILABLE: 10,
 } as const;
 
 interface StreamRange {
