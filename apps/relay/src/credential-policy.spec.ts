@@ -190,6 +190,20 @@ describe('CredentialPolicy', () => {
       expect(admitted(first)).toBe(true);
     });
 
+    test('a resumption in flight while another program of the device loads a new .sec is told to reconnect, not that it was revoked', async () => {
+      const inFlight = admitWith(first);
+      // The TUI connects the same device with a fresh .sec (its record starts over).
+      await tickets.issueOnDemand();
+      const fresh = JSON.parse(readFileSync(path.join(dir, 'tickets.json'), 'utf8')) as { tickets: { ticketId: string }[] };
+      const ticket = Buffer.from(fresh.tickets[fresh.tickets.length - 1].ticketId, 'base64url');
+      const h = hello(CredentialKind.TICKET, ticket, device);
+      const newId = policy.admit(h)?.resumptionId as Buffer;
+      expect(policy.confirmed(fakeSession, h, Buffer.alloc(32, 55))).toBeUndefined();
+      // REVOKED would make the script erase the credential file, and with it the TUI's new credential.
+      expect(policy.confirmed(fakeSession, inFlight.h, Buffer.alloc(32, 56))).toEqual({ refuse: expect.objectContaining({ code: CloseCode.UNAVAILABLE }) });
+      expect(admitted(newId)).toBe(true);
+    });
+
     test('revoke kills every kept credential of the device, and a handshake in flight is closed as revoked', () => {
       const chain = [first];
       for (let i = 0; i < 3; i++) chain.push(resume(chain[chain.length - 1]).id);

@@ -131,7 +131,12 @@ export class CredentialPolicy implements ResponderPolicy {
   private confirmResumption(hello: PeerHello, promise: Promised, resumptionPsk: Buffer): Peer | { refuse: { code: number; reason: string } } {
     const peer = promise.peer as Peer;
     if (promise.rotates) this.rotating.delete(peer.publicKey);
-    if (!this.peers.isCurrent(peer)) return { refuse: { code: CloseCode.REVOKED, reason: 'this device was revoked while connecting: load a new .sec' } };
+    if (!this.peers.isCurrent(peer)) {
+      // Re-registered meanwhile (another program of the device loaded a new .sec): not a revocation. The
+      // device's new credential is in its credential file; REVOKED would make this program erase it.
+      if (this.peers.knows(peer.publicKey)) return { refuse: { code: CloseCode.UNAVAILABLE, reason: 'this device connected with a new .sec meanwhile: reconnect with its new credential' } };
+      return { refuse: { code: CloseCode.REVOKED, reason: 'this device was revoked while connecting: load a new .sec' } };
+    }
     if (!promise.rotates) {
       this.peers.seen(peer, this.now());
       return peer;

@@ -65,6 +65,9 @@ async function refuseKnownUnusable(
   if (refusal) throw new ConnectError('TICKET', refusal);
 }
 
+/** How long after a rotate-identity a wrong-key error mentions it (a .sec copied before it may be the cause). */
+const ROTATION_HINT_MS = 7 * 24 * 3_600_000;
+
 export async function bootstrapKeyFor(secPath: string, env: NodeJS.ProcessEnv, prompt = promptSecret): Promise<string> {
   const fromEnv = env.CLAWCHAT_BOOTSTRAP_KEY;
   if (fromEnv !== undefined && fromEnv.trim() !== '') return fromEnv;
@@ -81,7 +84,8 @@ export async function openConnection(o: OpenOptions): Promise<RelayConnection> {
     const history = await o.store.secHistory();
     await refuseKnownUnusable(label, { expiresAt: sec.header.expiresAt, digest: sec.digest }, history, o.store, now(), o.onNote);
     const key = await bootstrapKeyFor(o.sec, o.env, o.prompt);
-    const rotation = history.retiredRelays[0];
+    // A rotation is worth naming next to a key that does not open the file only while it is recent.
+    const rotation = history.retiredRelays.find((r) => now() - r.at < ROTATION_HINT_MS);
     const hint = rotation && `the relay's identity was rotated ${relativeTimeInText(rotation.at, now())}: a .sec written before that opens only with the old key, and cannot connect any more`;
     const body = openLoadedSec(sec, key, hint);
     // The same ticket may come in another file (sealed again); the key also names the relay.

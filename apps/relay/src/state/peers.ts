@@ -128,6 +128,11 @@ export class PeerStore {
     return this.devices.get(peer.publicKey) === peer;
   }
 
+  /** Whether a device with this public key (base64) is registered, under whatever record. */
+  knows(publicKey: string): boolean {
+    return this.devices.has(publicKey);
+  }
+
   list(): Peer[] {
     return [...this.devices.values()].sort((a, b) => b.lastSeen - a.lastSeen);
   }
