@@ -57,9 +57,9 @@ test("the goal's budget is split into encryption, the rest of the transport and 
   expect(over).toContain(
     "Where the goal's budget goes: 2× the plain chain is 400 µs. Encrypting every hop alone takes the chain to 300 µs (1.5×, +100 µs); " +
       'HELLO → WELCOME, the same four hops through the real session layer, relay and LLM server with next to no work at the ends, takes 600 µs (3.0×: ' +
-      "the reliable session, message codec and forwarding add 300 µs to the encryption); the chat turn's own start",
+      "the reliable session, message codec and forwarding add 300 µs to the encryption); the chat turn adds 400 µs more: its own start",
   );
-  expect(over).toContain('adds 400 µs more. So even a request with no work at either end is 3.0× the plain chain');
+  expect(over).toContain('which the HELLOs never have. So even a request with no work at either end is 3.0× the plain chain');
   // A transport inside the budget leaves the turn the rest.
   const under = renderRelaySection(results(0.39, 0.2, 0.35, 0.25));
   expect(under).toContain('A chat turn has 50 µs of the budget left after the hops.');

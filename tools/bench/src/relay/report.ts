@@ -38,8 +38,9 @@ function budgetSentence(s: RelaySummary): string {
     `the chain to ${formatMs(s.sealedP50)} (${times(s.sealedP50 / s.plainP50)}, +${formatMs(crypto)}); HELLO → WELCOME, the same ` +
     `four hops through the real session layer, relay and LLM server with next to no work at the ends, takes ${formatMs(s.helloP50)} ` +
     `(${times(s.helloP50 / s.plainP50)}: the reliable session, message codec and forwarding add ${formatMs(transport)} to the ` +
-    `encryption); the chat turn's own start (decode, queue, context check, prompt, the provider's first piece) adds ` +
-    `${formatMs(turn)} more. ` +
+    `encryption); the chat turn adds ${formatMs(turn)} more: its own start (decode, queue, context check, prompt, the ` +
+    `provider's first piece; the hop table below has the LLM server's part) and, turns being sent back to back, processes ` +
+    `waking from the idle wait on the previous turn's disk write, which the HELLOs never have. ` +
     (s.helloP50 > budget
       ? `So even a request with no work at either end is ${times(s.helloP50 / s.plainP50)} the plain chain: within this ` +
         `transport (per-packet node:crypto AES-GCM, node:dgram, one reliable session per hop) the ${ROUND_TRIP_GOAL_RATIO}× goal ` +
