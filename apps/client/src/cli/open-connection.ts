@@ -18,7 +18,7 @@ import { findRetiredRelay, findSecRecord, type SecHistory } from '../connection/
 import { loadSec, openLoadedSec, targetFromStored, targetsFromSec, type RelayOverride } from '../connection/sec-target';
 import { relativeTimeInText } from '../ui/state/time-format';
 import { promptSecret } from './prompt-secret';
-import { secVerdict, verdictRefusal } from './sec-verdict';
+import { expiredNote, secVerdict, verdictRefusal } from './sec-verdict';
 import { handshakeTimeoutFromEnv } from './settings';
 
 export interface OpenOptions {
@@ -56,10 +56,8 @@ async function refuseKnownUnusable(
 ): Promise<void> {
   const record = findSecRecord(history, { digest: facts.digest, ticketId: facts.ticketId });
   const verdict = secVerdict({ expiresAt: facts.expiresAt, record }, now, SEC_EXPIRY_GRACE_MS);
-  if (!verdict.usable && verdict.why === 'expired') {
-    note?.(`${label} looks expired by this computer's clock (${relativeTimeInText(verdict.expiresAt, now)}); trying anyway, the relay's clock decides`);
-    return;
-  }
+  const expired = expiredNote(verdict, label, now);
+  if (expired) note?.(expired);
   const holds = record?.outcome === 'used' && (await store.relayFor(record.relayPublicKey)) !== undefined;
   const refusal = verdictRefusal(verdict, label, now, holds);
   if (refusal) throw new ConnectError('TICKET', refusal);

@@ -1,5 +1,5 @@
 import type { SecRecord } from '../connection/sec-history';
-import { secVerdict, verdictNote, verdictRefusal } from './sec-verdict';
+import { expiredNote, secVerdict, verdictNote, verdictRefusal } from './sec-verdict';
 
 const MIN = 60_000;
 const now = 100 * MIN;
@@ -31,12 +31,13 @@ test('the picker note says why a file cannot connect: unreadable, used here, ref
   expect(secVerdict({ expiresAt: now }, now).usable).toBe(false);
 });
 
-test('before dialling: expired past the grace, used here, or refused before; one line each', () => {
+test("before dialling: used here or refused before, one line each; expired by this computer's clock only a note (the relay's clock decides)", () => {
   expect(refusal({ expiresAt: now + 5 * MIN })).toBeUndefined();
-  expect(refusal({ expiresAt: now - 30_000 })).toBeUndefined(); // within the clock grace: the relay decides
-  expect(refusal({ expiresAt: now - 12 * MIN })).toBe(
-    "x.sec expired 12m ago (by this computer's clock) — copy the newest clawchat-current.sec from the relay, or run `clawchat-relay issue` there for a fresh one",
+  expect(refusal({ expiresAt: now - 12 * MIN })).toBeUndefined();
+  expect(expiredNote(secVerdict({ expiresAt: now - 12 * MIN }, now, MIN), 'x.sec', now)).toBe(
+    "x.sec looks expired by this computer's clock (12m ago); trying anyway, the relay's clock decides",
   );
+  expect(expiredNote(secVerdict({ expiresAt: now - 30_000 }, now, MIN), 'x.sec', now)).toBeUndefined(); // within the grace: not even a note
   expect(refusal({ expiresAt: now + 5 * MIN, record: rec('used') })).toMatch(
     /^x\.sec was already used by this device 2h00m ago \(each \.sec connects once\) — copy the newest clawchat-current\.sec/,
   );

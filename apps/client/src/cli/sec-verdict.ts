@@ -62,13 +62,21 @@ export function verdictNote(v: SecVerdict, now: number): string {
 /**
  * The one line `clawchat --sec F` stops with instead of dialling; undefined when the .sec may connect.
  * `label` names the file; `holdsCredential` says whether this device can reconnect to that relay
- * without a .sec (it used this one, and has not been revoked since).
+ * without a .sec (it used this one, and has not been revoked since). Only what this device saw happen
+ * refuses: an expiry by this computer's clock is for the relay's clock to judge (spec/transport.md),
+ * so it gets expiredNote() and is tried.
  */
 export function verdictRefusal(v: SecVerdict, label: string, now: number, holdsCredential: boolean): string | undefined {
-  if (v.usable || v.why === 'unreadable') return undefined; // an unreadable file has its own error on reading
-  if (v.why === 'expired') return `${label} expired ${relativeTimeInText(v.expiresAt, now)} (by this computer's clock) — ${NEW_SEC}`;
+  // An unreadable file has its own error on reading.
+  if (v.usable || v.why === 'unreadable' || v.why === 'expired') return undefined;
   const r = v.record;
   if (r.outcome !== 'used') return ticketRefusalMessage(REFUSAL_CODE[r.outcome]);
   const next = holdsCredential ? 'this device still holds its credential for that relay: leave the .sec out and it reconnects with that' : NEW_SEC;
   return `${label} was already used by this device ${relativeTimeInText(r.at, now)} (each .sec connects once) — ${next}`;
+}
+
+/** The line `clawchat --sec F` prints before trying a .sec that looks expired by this computer's clock. */
+export function expiredNote(v: SecVerdict, label: string, now: number): string | undefined {
+  if (v.usable || v.why !== 'expired') return undefined;
+  return `${label} looks expired by this computer's clock (${relativeTimeInText(v.expiresAt, now)}); trying anyway, the relay's clock decides`;
 }
