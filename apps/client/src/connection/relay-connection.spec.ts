@@ -298,34 +298,20 @@ describe('RelayConnection against a fake relay on 127.0.0.1', () => {
       expect(relay.resumptions.has(await storedId())).toBe(true);
     });
 
-    test('a reconnect uses the newer credential another program of this device stored meanwhile', async () => {
+    test.each([
+      ['', 0],
+      // NTP corrects a clock that ran an hour fast: the headless command's save carries an earlier time,
+      // so the store is compared by id, not by time.
+      [', even after the wall clock stepped back in between', -3_600_000],
+    ])('a reconnect uses the newer credential another program of this device stored meanwhile%s', async (_case, clockStepMs) => {
       relay = await FakeRelay.start();
       conn = await RelayConnection.connect(options()); // the TUI
       await eventually(async () => (await store.latestRelay()) !== undefined);
       const tuiId = await storedId();
       // A headless command of the same device connects from the file and stores its own new credential.
       const stored = await store.latestRelay();
-      const cli = await RelayConnection.connect(options({ target: targetFromStored(stored as NonNullable<typeof stored>) }));
-      await cli.close();
-      const cliId = await storedId();
-      expect(cliId).not.toBe(tuiId);
-      // The TUI's session drops; it reconnects with what the file holds now, not with what it remembers
-      // (the relay keeps only the last few, and more headless runs would have pushed the TUI's out).
-      relay.closeAll(CloseCode.SHUTDOWN, 'relay restarting');
-      await relay.until(() => relay?.hellos.length === 3); // ticket, the headless command, the reconnect
-      expect(presented()[2]).toBe(cliId);
-      await statusWhere(conn, (s) => s.state === 'connected');
-    });
-
-    test('…and so it does after the wall clock stepped back in between (the store is compared by id, not by time)', async () => {
-      relay = await FakeRelay.start();
-      conn = await RelayConnection.connect(options()); // the TUI
-      await eventually(async () => (await store.latestRelay()) !== undefined);
-      const tuiId = await storedId();
-      const stored = await store.latestRelay();
-      // NTP corrects a clock that ran an hour fast: the headless command's save carries an earlier time.
       const realNow = Date.now;
-      Date.now = () => realNow() - 3_600_000;
+      Date.now = () => realNow() + clockStepMs;
       try {
         const cli = await RelayConnection.connect(options({ target: targetFromStored(stored as NonNullable<typeof stored>) }));
         await cli.close();
@@ -334,8 +320,10 @@ describe('RelayConnection against a fake relay on 127.0.0.1', () => {
       }
       const cliId = await storedId();
       expect(cliId).not.toBe(tuiId);
+      // The TUI's session drops; it reconnects with what the file holds now, not with what it remembers
+      // (the relay keeps only the last few, and more headless runs would have pushed the TUI's out).
       relay.closeAll(CloseCode.SHUTDOWN, 'relay restarting');
-      await relay.until(() => relay?.hellos.length === 3);
+      await relay.until(() => relay?.hellos.length === 3); // ticket, the headless command, the reconnect
       expect(presented()[2]).toBe(cliId);
       await statusWhere(conn, (s) => s.state === 'connected');
     });
